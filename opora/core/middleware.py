@@ -1,0 +1,28 @@
+"""Refused accesses are recorded after the request's transaction has ended.
+
+A refused access rolls the request's transaction back (the view raised Http404 or
+PermissionDenied), so the event is written here, outside it, in its own transaction.
+Views mark a scope miss with :func:`opora.core.views.mark_denied`.
+"""
+
+from opora.core.models import AuditEvent
+from opora.core.audit import record
+
+
+class AccessDeniedAuditMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        denied = getattr(request, "_opora_denied", None)
+        user = getattr(request, "user", None)
+        if denied is not None or (response.status_code == 403 and user is not None and user.is_authenticated):
+            model, pk = denied if denied is not None else (None, "")
+            record(
+                AuditEvent.Action.ACCESS_DENIED,
+                request=request,
+                object_repr=f"{model._meta.verbose_name} #{pk}" if model is not None else "",
+                changes={"status": response.status_code},
+            )
+        return response

@@ -1,0 +1,75 @@
+"""The audit log: who did what to which record, when and from where."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opora.core.access import RestrictedQuerySet
+
+
+class AuditEvent(models.Model):
+    """One audited event: a change, a read of personal data, a login or a refused access.
+
+    ``service`` is the service whose data the event touched (for a single record, the
+    service that holds it; for a list, the actor's own service); it is what the audit
+    log is scoped and indexed by.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Создание")
+        UPDATE = "update", _("Изменение")
+        DELETE = "delete", _("Удаление")
+        VIEW = "view", _("Просмотр карточки")
+        LIST = "list", _("Просмотр списка / поиск")
+        EXPORT = "export", _("Выгрузка")
+        API_READ = "api_read", _("Чтение через API")
+        LOGIN = "login", _("Вход")
+        LOGOUT = "logout", _("Выход")
+        LOGIN_FAILED = "login_failed", _("Неудачный вход")
+        ACCESS_DENIED = "access_denied", _("Отказ в доступе")
+
+    READ_ACTIONS = (Action.VIEW, Action.LIST, Action.EXPORT, Action.API_READ)
+    CHANGE_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
+
+    at = models.DateTimeField(_("время"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("кто"),
+    )
+    username = models.CharField(_("имя пользователя"), max_length=150, blank=True)
+    action = models.CharField(_("действие"), max_length=20, choices=Action.choices)
+    service = models.ForeignKey(
+        "org.Service", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("служба")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    object_id = models.CharField(_("запись"), max_length=64, blank=True)
+    object_repr = models.CharField(_("объект"), max_length=300, blank=True)
+    record_ids = models.JSONField(_("записи"), default=list, blank=True)
+    changes = models.JSONField(_("изменения"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("адрес"), null=True, blank=True)
+    path = models.CharField(_("адрес страницы"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_service_path = "service"
+
+    class Meta:
+        verbose_name = _("событие аудита")
+        verbose_name_plural = _("журнал аудита")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["service", "at"], name="audit_service_at"),
+            models.Index(fields=["content_type", "object_id", "at"], name="audit_object_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.get_action_display()}"

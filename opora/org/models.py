@@ -1,0 +1,153 @@
+"""The organisation: region → territories → services, and the staff who work in them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opora.core.access import reach
+from opora.core.roles import Role
+
+
+class DirectoryQuerySet(models.QuerySet):
+    """Directories (territories, services) are not personal data: staff see their whole region."""
+
+    region_path = "region"
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if getattr(user, "is_administrator", False):
+            return self
+        if user.service_id is None:
+            return self.none()
+        return self.filter(**{f"{self.region_path}_id": user.service.region_id})
+
+
+class ServiceQuerySet(DirectoryQuerySet):
+    def assignable_by(self, user):
+        """Services into which ``user`` may enter or move a graduate (the access scope's reach)."""
+        how = reach(user, "change")
+        if how == "service":
+            return self.filter(pk=user.service_id)
+        if how == "region":
+            return self.filter(region_id=user.service.region_id, is_active=True)
+        return self.none()
+
+
+class Region(models.Model):
+    """A subject of the federation that runs one regional system of post-institutional support."""
+
+    name = models.CharField(_("название"), max_length=200, unique=True)
+    code = models.CharField(_("код"), max_length=10, unique=True, help_text=_("Например, 31 для Белгородской области"))
+
+    class Meta:
+        verbose_name = _("регион")
+        verbose_name_plural = _("регионы")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Territory(models.Model):
+    """A municipal district or city district: the territorial unit a graduate lives in."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="territories", verbose_name=_("регион"))
+    name = models.CharField(_("название"), max_length=200)
+    okato = models.CharField(_("код ОКТМО"), max_length=11, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("территория")
+        verbose_name_plural = _("территории")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="territory_unique_name_in_region")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A support service (служба сопровождения) or the regional resource centre."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Муниципальная служба сопровождения")
+        ORPHANAGE = "orphanage", _("Служба при организации для детей-сирот")
+        REGIONAL_CENTRE = "regional_centre", _("Региональный ресурсный центр")
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="services", verbose_name=_("регион"))
+    territory = models.ForeignKey(
+        Territory,
+        on_delete=models.PROTECT,
+        related_name="services",
+        null=True,
+        blank=True,
+        verbose_name=_("территория"),
+        help_text=_("Территория, которую обслуживает служба (для регионального центра не заполняется)"),
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPAL)
+    name = models.CharField(_("название"), max_length=300)
+    short_name = models.CharField(_("краткое название"), max_length=120, blank=True)
+    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    phone = models.CharField(_("телефон"), max_length=40, blank=True)
+    email = models.EmailField(_("электронная почта"), blank=True)
+    age_min = models.PositiveSmallIntegerField(_("возраст выпускников от"), default=15)
+    age_max = models.PositiveSmallIntegerField(_("возраст выпускников до"), default=23)
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("служба сопровождения")
+        verbose_name_plural = _("службы сопровождения")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="service_unique_name_in_region"),
+            models.CheckConstraint(condition=models.Q(age_min__lte=models.F("age_max")), name="service_age_range_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A member of staff. Their role and service decide what they may see (opora.core.access)."""
+
+    role = models.CharField(_("роль"), max_length=20, choices=Role.choices, default=Role.SPECIALIST)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        null=True,
+        blank=True,
+        verbose_name=_("служба"),
+        help_text=_("Для сотрудников регионального центра — региональный ресурсный центр."),
+    )
+    patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
+    position = models.CharField(_("должность"), max_length=200, blank=True)
+    phone = models.CharField(_("телефон"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("сотрудник")
+        verbose_name_plural = _("сотрудники")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.username
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова А. П.» — how colleagues are named on screens."""
+        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return f"{self.last_name} {initials}".strip()
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser

@@ -1,0 +1,119 @@
+"""API of the registry: /api/v1/graduates/ with the same scope, filters and rules as the pages."""
+
+from __future__ import annotations
+
+from django.db import connection
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.reverse import reverse
+
+from opora.core.api import ScopedViewSetMixin
+from opora.org.models import Service, Territory
+from opora.registry import services
+from opora.registry.forms import GraduateFilter
+from opora.registry.models import Graduate, VulnerableCategory
+from opora.registry.validators import normalize_phone, normalize_snils
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference whose choices are narrowed to what the requesting user may use."""
+
+    def __init__(self, *, narrow, **kwargs):
+        self.narrow = narrow
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.narrow(self.context["request"].user)
+
+
+class GraduateSerializer(serializers.ModelSerializer):
+    service = ScopedPrimaryKeyField(narrow=Service.objects.assignable_by, queryset=Service.objects.all())
+    territory = ScopedPrimaryKeyField(narrow=Territory.objects.visible_to, queryset=Territory.objects.all())
+    vulnerable_categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=VulnerableCategory.objects.all()
+    )
+    full_name = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True)
+    service_name = serializers.CharField(source="service.display_name", read_only=True)
+    territory_name = serializers.CharField(source="territory.name", read_only=True)
+    url = serializers.SerializerMethodField()
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Внести, хотя в регионе есть выпускник с такими же ФИО и датой рождения",
+    )
+
+    class Meta:
+        model = Graduate
+        exclude = ["search_name", "snils_digits", "photo_portrait", "photo_full"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_url(self, obj) -> str:
+        return reverse("graduate-detail", kwargs={"pk": obj.pk}, request=self.context.get("request"))
+
+    def validate_snils(self, value: str) -> str:
+        return normalize_snils(value) if value else ""
+
+    def validate_phone(self, value: str) -> str:
+        return normalize_phone(value) if value else ""
+
+    def validate(self, attrs):
+        left_at = attrs.get("left_at", getattr(self.instance, "left_at", None))
+        birth = attrs.get("birth_date", getattr(self.instance, "birth_date", None))
+        if left_at and birth and left_at < birth:
+            raise ValidationError({"left_at": ["Дата выпуска не может быть раньше даты рождения."]})
+        return attrs
+
+    def create(self, validated_data):
+        categories = validated_data.pop("vulnerable_categories", [])
+        confirm = validated_data.pop("confirm_duplicate", False)
+        request = self.context["request"]
+        return services.create_graduate(
+            actor=request.user,
+            data=validated_data,
+            vulnerable_categories=categories,
+            confirm_duplicate=confirm,
+            request=request,
+        )
+
+    def update(self, instance, validated_data):
+        categories = validated_data.pop("vulnerable_categories", None)
+        validated_data.pop("confirm_duplicate", None)
+        request = self.context["request"]
+        return services.update_graduate(
+            instance, actor=request.user, data=validated_data, vulnerable_categories=categories, request=request
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
+    retrieve=extend_schema(summary="Выпускник"),
+    create=extend_schema(summary="Внести выпускника в банк данных"),
+    update=extend_schema(summary="Изменить запись выпускника"),
+    partial_update=extend_schema(summary="Изменить отдельные поля записи выпускника"),
+)
+class GraduateViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Graduates of the registry. Filters: q, service, territory, status_category, vulnerable, age_from, age_to, sort."""
+
+    queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
+    serializer_class = GraduateSerializer
+    filter_backends: list = []
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        filterset = GraduateFilter(
+            self.request.query_params or None, queryset=queryset, user=self.request.user, vendor=connection.vendor
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")

@@ -1,0 +1,254 @@
+"""Forms of the registry: the graduate record, the consent, and the list's filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opora.org.models import Service, Territory
+from opora.registry.models import Consent, Graduate, VulnerableCategory
+from opora.registry.validators import normalize_phone, normalize_snils
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (phones show their own); the value travels as ISO, screens show dd.mm.yyyy."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def check_upload_size(upload, limit_mb: int) -> None:
+    if upload and hasattr(upload, "size") and upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(_("Файл слишком большой: не более %(mb)s МБ.") % {"mb": limit_mb}, code="too_large")
+
+
+# The sections of the graduate form, in the order a specialist fills them in.
+GRADUATE_SECTIONS = [
+    (_("Личные данные"), ["last_name", "first_name", "patronymic", "sex", "birth_date", "snils", "id_document"]),
+    (_("Статус и выпуск"), ["status_category", "identification_place", "left_from_kind", "left_organisation", "left_at"]),
+    (_("Служба и адреса"), ["service", "territory", "registration_address", "actual_address"]),
+    (_("Контакты"), ["phone", "messengers", "email"]),
+    (_("Семья"), ["marital_status", "children_count", "is_pregnant", "legal_representative"]),
+    (_("Жильё"), ["housing", "housing_right", "housing_on_list"]),
+    (_("Образование и занятость"), ["education", "education_place", "employment", "employment_place"]),
+    (_("Здоровье и риски"), ["disability", "vulnerable_categories", "risk_factors", "notes"]),
+    (_("Фотографии"), ["photo_portrait", "photo_full"]),
+]
+
+
+class GraduateForm(forms.ModelForm):
+    """The graduate record. Services and territories offered are only those the user may use."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Это другой человек — всё равно внести"),
+        required=False,
+        help_text=_("Отметьте, если выпускник с такими же ФИО и датой рождения — не тот же человек."),
+    )
+
+    class Meta:
+        model = Graduate
+        fields = [name for _title, names in GRADUATE_SECTIONS for name in names]
+        widgets = {
+            "birth_date": DateInput(),
+            "left_at": DateInput(),
+            "vulnerable_categories": forms.CheckboxSelectMultiple,
+            "risk_factors": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 (___) ___-__-__"}),
+            "snils": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "___-___-___ __"}),
+            "photo_portrait": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "photo_full": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        services = Service.objects.assignable_by(user).order_by("name")
+        self.fields["service"].queryset = services
+        self.fields["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
+        self.fields["vulnerable_categories"].queryset = VulnerableCategory.objects.all()
+        if self.instance.pk is None and user.service_id and services.filter(pk=user.service_id).exists():
+            self.fields["service"].initial = user.service_id
+            if user.service.territory_id:
+                self.fields["territory"].initial = user.service.territory_id
+        if self.instance.pk is not None:
+            del self.fields["confirm_duplicate"]
+        for name, field in self.fields.items():
+            if field.required and not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("required", True)
+            if name in ("last_name", "first_name", "patronymic"):
+                field.widget.attrs["autocomplete"] = "off"
+
+    @property
+    def sections(self):
+        return [(title, [self[name] for name in names if name in self.fields]) for title, names in GRADUATE_SECTIONS]
+
+    def clean_snils(self) -> str:
+        value = self.cleaned_data.get("snils", "")
+        return normalize_snils(value) if value else ""
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        return normalize_phone(value) if value else ""
+
+    def clean_last_name(self) -> str:
+        return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_photo_portrait(self):
+        upload = self.cleaned_data.get("photo_portrait")
+        check_upload_size(upload, settings.OPORA_MAX_PHOTO_MB)
+        return upload
+
+    def clean_photo_full(self):
+        upload = self.cleaned_data.get("photo_full")
+        check_upload_size(upload, settings.OPORA_MAX_PHOTO_MB)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        left_at, birth = cleaned.get("left_at"), cleaned.get("birth_date")
+        if left_at and birth and left_at < birth:
+            self.add_error("left_at", _("Дата выпуска не может быть раньше даты рождения."))
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned data as the registry's services take it."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("vulnerable_categories", "confirm_duplicate")}
+        for name in ("photo_portrait", "photo_full"):
+            if data.get(name) is False:  # «clear» ticked
+                data[name] = ""
+            elif data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["given_at", "given_by", "scope", "valid_until", "scan"]
+        widgets = {
+            "given_at": DateInput(),
+            "valid_until": DateInput(),
+            "scope": forms.Textarea(attrs={"rows": 3}),
+            "scan": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_at"].initial = timezone.localdate()
+        self.fields["scope"].initial = _(
+            "Фамилия, имя, отчество; дата рождения; СНИЛС; документ, удостоверяющий личность; адреса; "
+            "контакты; сведения о семье, жилье, образовании, занятости и здоровье — в целях "
+            "постинтернатного сопровождения: сбор, запись, хранение, уточнение, передача в органы "
+            "системы профилактики по запросу, уничтожение. Срок — до окончания сопровождения; "
+            "отзыв — письменным заявлением."
+        )
+
+    def clean_scan(self):
+        upload = self.cleaned_data.get("scan")
+        check_upload_size(upload, settings.OPORA_MAX_SCAN_MB)
+        return upload
+
+
+SORTS = {
+    "name": ("last_name", "first_name", "patronymic", "id"),
+    "-name": ("-last_name", "-first_name", "-patronymic", "-id"),
+    "birth": ("birth_date", "id"),
+    "-birth": ("-birth_date", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "service": ("service__name", "last_name", "first_name", "id"),
+}
+
+
+def birth_bounds(age_from: int | None, age_to: int | None, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """Birth dates of people aged from ``age_from`` to ``age_to`` full years on ``today``."""
+
+    def years_ago(years: int) -> dt.date:
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:
+            return today.replace(year=today.year - years, day=28)
+
+    youngest = years_ago(age_from) if age_from is not None else None
+    oldest = years_ago(age_to + 1) + dt.timedelta(days=1) if age_to is not None else None
+    return oldest, youngest
+
+
+class GraduateFilter(django_filters.FilterSet):
+    """The registry list's search, filters and sorting (the same for the page and the API)."""
+
+    q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
+    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none())
+    territory = django_filters.ModelChoiceFilter(label=_("Территория"), queryset=Territory.objects.none())
+    status_category = django_filters.ChoiceFilter(label=_("Статус"), choices=Graduate.StatusCategory.choices)
+    vulnerable = django_filters.ModelChoiceFilter(
+        label=_("Уязвимая категория"),
+        field_name="vulnerable_categories",
+        queryset=VulnerableCategory.objects.all(),
+    )
+    age_from = django_filters.NumberFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
+    age_to = django_filters.NumberFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
+    sort = django_filters.ChoiceFilter(
+        label=_("Сортировка"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("name", _("ФИО (А–Я)")),
+            ("-name", _("ФИО (Я–А)")),
+            ("birth", _("Сначала старшие")),
+            ("-birth", _("Сначала младшие")),
+            ("-created", _("Сначала новые записи")),
+            ("created", _("Сначала старые записи")),
+            ("service", _("По службе")),
+        ],
+    )
+
+    class Meta:
+        model = Graduate
+        fields = ["q", "service", "territory", "status_category", "vulnerable", "age_from", "age_to", "sort"]
+
+    def __init__(self, data=None, *args, user, vendor: str, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self.vendor = vendor
+        self.filters["service"].queryset = Service.objects.visible_to(user).order_by("name")
+        self.filters["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value, vendor=self.vendor)
+
+    def filter_age(self, queryset, name, value):
+        # Both bounds are applied together, once, in filter_queryset.
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        age_from, age_to = data.get("age_from"), data.get("age_to")
+        if age_from is not None or age_to is not None:
+            oldest, youngest = birth_bounds(
+                int(age_from) if age_from is not None else None,
+                int(age_to) if age_to is not None else None,
+                timezone.localdate(),
+            )
+            queryset = queryset.born_between(oldest, youngest)
+        if not data.get("sort"):
+            queryset = queryset.order_by(*SORTS["name"])
+        if data.get("vulnerable"):
+            queryset = queryset.distinct()
+        return queryset

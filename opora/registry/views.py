@@ -1,0 +1,264 @@
+"""Pages of the registry: the list, the graduate card and its tabs, the forms.
+
+Views are thin: they fetch through the access scope, validate with a form, call a
+service from opora.registry.services, and turn a DomainError into a form error.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from opora.core import audit
+from opora.core.access import can
+from opora.core.errors import DomainError
+from opora.core.models import AuditEvent
+from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.registry import services
+from opora.registry.forms import ConsentForm, GraduateFilter, GraduateForm
+from opora.registry.models import Consent, Graduate
+from opora.registry.tabs import card_tabs
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def graduate_queryset():
+    """A graduate with everything the card and the list show, in a constant number of queries."""
+    return Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
+
+
+class GraduateListView(ScopedMixin, View):
+    """The registry list: search, filters, sorting and pagination; every page shown is audited."""
+
+    model = Graduate
+
+    def get(self, request):
+        qs = graduate_queryset().restrict(request.user)
+        filterset = GraduateFilter(request.GET or None, queryset=qs, user=request.user, vendor=connection.vendor)
+        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs.order_by("last_name", "first_name", "patronymic", "id")
+        try:
+            per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+        except ValueError:
+            per_page = PAGE_SIZES[0]
+        if per_page not in PAGE_SIZES:
+            per_page = PAGE_SIZES[0]
+        page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+        graduates = list(page.object_list)
+        audit.record_list_read(request, Graduate, [g.pk for g in graduates])
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter": filterset,
+            "page": page,
+            "graduates": graduates,
+            "per_page": per_page,
+            "page_sizes": PAGE_SIZES,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "can_create": can(request.user, "change"),
+        }
+        template = "registry/_list_results.html" if request.headers.get("HX-Request") else "registry/graduate_list.html"
+        return render(request, template, context)
+
+
+class CardMixin(ScopedMixin):
+    """A tab of the graduate card (личное дело)."""
+
+    model = Graduate
+    tab = "main"
+
+    def get_queryset_unrestricted(self):
+        return graduate_queryset().prefetch_related("consents")
+
+    def card_context(self, graduate: Graduate, **extra):
+        return {
+            "graduate": graduate,
+            "tab": self.tab,
+            "tabs": card_tabs(self.request.user, graduate),
+            "today": timezone.localdate(),
+            "can_change": can(self.request.user, "change"),
+            "can_delete": can(self.request.user, "delete"),
+            **extra,
+        }
+
+
+class GraduateDetailView(CardMixin, View):
+    def get(self, request, pk):
+        graduate = self.get_object()
+        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
+        return render(request, "registry/card_main.html", self.card_context(graduate))
+
+
+class GraduateConsentsView(CardMixin, View):
+    tab = "consents"
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
+        return render(request, "registry/card_consents.html", self.card_context(graduate, form=ConsentForm()))
+
+    def post(self, request, pk):
+        if not can(request.user, "change"):
+            raise PermissionDenied
+        graduate = get_in_scope_or_404(request, self.get_queryset_unrestricted(), "change", pk=pk)
+        form = ConsentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.record_consent(graduate, actor=request.user, data=form.cleaned_data, request=request)
+            except DomainError as err:
+                form.add_error(err.field, err.message)
+            else:
+                messages.success(request, _("Согласие на обработку персональных данных внесено."))
+                return redirect("registry:consents", pk=graduate.pk)
+        return render(request, "registry/card_consents.html", self.card_context(graduate, form=form), status=400)
+
+
+class ConsentWithdrawView(ScopedMixin, View):
+    model = Consent
+    scope_action = "change"
+
+    def post(self, request, pk, consent_pk):
+        consent = get_in_scope_or_404(request, Consent.objects.select_related("graduate"), "change", pk=consent_pk, graduate_id=pk)
+        try:
+            services.withdraw_consent(consent, actor=request.user, on=timezone.localdate(), request=request)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, _("Согласие отмечено как отозванное."))
+        return redirect("registry:consents", pk=pk)
+
+
+class ConsentScanView(ScopedMixin, View):
+    """The scanned consent, served only within the scope (never from a public media URL)."""
+
+    model = Consent
+
+    def get(self, request, pk, consent_pk):
+        consent = get_in_scope_or_404(request, Consent.objects.all(), "view", pk=consent_pk, graduate_id=pk)
+        if not consent.scan:
+            raise Http404
+        audit.record(AuditEvent.Action.VIEW, request=request, obj=consent.graduate, changes={"file": "consent_scan"})
+        return FileResponse(consent.scan.open("rb"), as_attachment=False, filename=consent.scan.name.rsplit("/", 1)[-1])
+
+
+class GraduatePhotoView(CardMixin, View):
+    """A graduate's photo, served only within the scope."""
+
+    def get(self, request, pk, kind):
+        graduate = self.get_object()
+        field = {"portrait": graduate.photo_portrait, "full": graduate.photo_full}.get(kind)
+        if not field:
+            raise Http404
+        response = FileResponse(field.open("rb"))
+        response["Cache-Control"] = "private, max-age=600"
+        return response
+
+
+class GraduateHistoryView(CardMixin, View):
+    """Who created and changed the record, which fields, from what to what; and who opened it."""
+
+    tab = "history"
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
+        events = AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Graduate), object_id=str(graduate.pk)
+        ).select_related("actor")
+        changes = events.filter(action__in=AuditEvent.CHANGE_ACTIONS)[:200]
+        reads = None
+        if can(request.user, "audit"):
+            reads = Paginator(events.filter(action__in=AuditEvent.READ_ACTIONS), 50).get_page(request.GET.get("page"))
+        labels = {f.name: f.verbose_name for f in Graduate._meta.get_fields() if hasattr(f, "verbose_name")}
+        labels.update({"consent": _("согласие"), "consent_scope": _("объём согласия"), "consent_withdrawn": _("согласие отозвано")})
+        return render(
+            request,
+            "registry/card_history.html",
+            self.card_context(graduate, changes=changes, reads=reads, labels=labels),
+        )
+
+
+class GraduateCreateView(ScopedMixin, View):
+    model = Graduate
+    scope_action = "change"
+
+    def get(self, request):
+        return render(request, "registry/graduate_form.html", {"form": GraduateForm(user=request.user)})
+
+    def post(self, request):
+        form = GraduateForm(request.POST, request.FILES, user=request.user)
+        show_confirm = False
+        if form.is_valid():
+            try:
+                graduate = services.create_graduate(
+                    actor=request.user,
+                    data=form.service_data(),
+                    vulnerable_categories=form.cleaned_data["vulnerable_categories"],
+                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                    request=request,
+                )
+            except DomainError as err:
+                form.add_error(err.field, err.message)
+                show_confirm = err.code == "duplicate_name"
+            else:
+                messages.success(request, _("Выпускник %(name)s внесён в банк данных.") % {"name": graduate.full_name})
+                return redirect("registry:detail", pk=graduate.pk)
+        return render(request, "registry/graduate_form.html", {"form": form, "show_confirm": show_confirm}, status=400)
+
+
+class GraduateUpdateView(CardMixin, View):
+    scope_action = "change"
+    tab = "main"
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        form = GraduateForm(instance=graduate, user=request.user)
+        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate})
+
+    def post(self, request, pk):
+        graduate = self.get_object()
+        form = GraduateForm(request.POST, request.FILES, instance=graduate, user=request.user)
+        if form.is_valid():
+            try:
+                services.update_graduate(
+                    Graduate.objects.get(pk=graduate.pk),
+                    actor=request.user,
+                    data=form.service_data(),
+                    vulnerable_categories=form.cleaned_data["vulnerable_categories"],
+                    request=request,
+                )
+            except DomainError as err:
+                form.add_error(err.field, err.message)
+            else:
+                messages.success(request, _("Изменения сохранены."))
+                return redirect("registry:detail", pk=graduate.pk)
+        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=400)
+
+
+class GraduateDeleteView(CardMixin, View):
+    """Deleting a record entered by mistake: a confirmation page, then a POST."""
+
+    scope_action = "delete"
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        return render(request, "registry/graduate_confirm_delete.html", self.card_context(graduate))
+
+    def post(self, request, pk):
+        graduate = self.get_object()
+        if request.POST.get("confirm_name", "").strip().lower() != graduate.last_name.lower():
+            messages.error(request, _("Для удаления введите фамилию выпускника точно так, как она записана."))
+            return redirect("registry:delete", pk=pk)
+        name = graduate.full_name
+        services.delete_graduate(graduate, actor=request.user, request=request)
+        messages.success(request, _("Запись «%(name)s» удалена из банка данных.") % {"name": name})
+        return redirect(reverse("registry:list"))
