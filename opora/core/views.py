@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from opora.core.access import Action, can
+from opora.core.forms import BootstrapFormMixin
 from opora.core.models import AuditEvent
 
 
@@ -78,7 +79,7 @@ class HomeView(LoginRequiredMixin, View):
         return render(request, "core/home.html")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
     action = forms.ChoiceField(label=_("Действие"), required=False, choices=[("", _("Все"))] + AuditEvent.Action.choices)
     user = forms.CharField(label=_("Пользователь"), required=False)
     date_from = forms.DateField(label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

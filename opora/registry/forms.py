@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.forms import BootstrapFormMixin
 from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate, VulnerableCategory
 from opora.registry.validators import normalize_phone, normalize_snils
@@ -44,7 +45,7 @@ GRADUATE_SECTIONS = [
 ]
 
 
-class GraduateForm(forms.ModelForm):
+class GraduateForm(BootstrapFormMixin, forms.ModelForm):
     """The graduate record. Services and territories offered are only those the user may use."""
 
     confirm_duplicate = forms.BooleanField(
@@ -133,7 +134,7 @@ class GraduateForm(forms.ModelForm):
         return data
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["given_at", "given_by", "scope", "valid_until", "scan"]
@@ -186,6 +187,10 @@ def birth_bounds(age_from: int | None, age_to: int | None, today: dt.date) -> tu
     return oldest, youngest
 
 
+class FilterForm(BootstrapFormMixin, forms.Form):
+    pass
+
+
 class GraduateFilter(django_filters.FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
@@ -218,6 +223,7 @@ class GraduateFilter(django_filters.FilterSet):
     class Meta:
         model = Graduate
         fields = ["q", "service", "territory", "status_category", "vulnerable", "age_from", "age_to", "sort"]
+        form = FilterForm
 
     def __init__(self, data=None, *args, user, vendor: str, **kwargs):
         super().__init__(data, *args, **kwargs)
