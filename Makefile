@@ -1,0 +1,55 @@
+# «Опора»: the two quick-start commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast test-browser lint check messages deps clean
+
+# The environment: a virtualenv from the lock file and the front-end packages from npm.
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Нужен Python 3.11 ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+# Creates the environment if missing, migrates, loads the demo region into an empty
+# database, and serves on http://127.0.0.1:$(PORT).
+run: deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The whole test suite (unit, integration and real-browser tests) on the configured
+# database: SQLite by default, PostgreSQL when DATABASE_URL points at it.
+test: deps
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Модели и миграции расходятся: выполните makemigrations"; exit 1; }
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: deps
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+test-browser: deps
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check opora
+	$(VENV)/bin/ruff format --check opora
+
+check: deps
+	$(PY) manage.py check
+	OPORA_DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=opora.example.ru $(PY) manage.py check --deploy --fail-level WARNING
+
+messages:
+	cd opora && ../$(PY) ../manage.py compilemessages -l ru
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles
