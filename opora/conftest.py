@@ -19,6 +19,16 @@ from opora.registry.validators import snils_checksum
 
 PASSWORD = "test-pass-1234"
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 takes ~0.4 s a password by design; tests set passwords by the dozen.
+
+    The production hasher is checked in opora/core/tests/test_security.py.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 _snils_counter = itertools.count(200_000_001)
 
 
@@ -71,9 +81,7 @@ def other_service(region, other_territory) -> Service:
 
 @pytest.fixture
 def regional_centre(region) -> Service:
-    return Service.objects.create(
-        region=region, name="Региональный ресурсный центр", kind=Service.Kind.REGIONAL_CENTRE
-    )
+    return Service.objects.create(region=region, name="Региональный ресурсный центр", kind=Service.Kind.REGIONAL_CENTRE)
 
 
 def _user(username: str, role: str, service: Service | None, **extra) -> User:

@@ -168,6 +168,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy REMOTE_ADDR is the proxy's: set OPORA_TRUST_X_FORWARDED_FOR=1 there, or
+# the audit log records the proxy's address and the throttle locks a username for everyone.
+# The login throttle and the audit log take the client's address from the same place.
+OPORA_TRUST_X_FORWARDED_FOR = env_bool("OPORA_TRUST_X_FORWARDED_FOR", False)
+AXES_CLIENT_IP_CALLABLE = "opora.core.audit.client_ip"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("OPORA_SECURE_COOKIES", True)

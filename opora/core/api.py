@@ -26,7 +26,9 @@ def exception_handler(exc, context):
         detail = {exc.field: [exc.message]} if exc.field else {"non_field_errors": [exc.message]}
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Запись не найдена."))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -40,7 +42,9 @@ class HasScope(permissions.BasePermission):
     message = "Недостаточно прав для доступа к персональным данным."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and can(request.user, getattr(view, "scope_action", "view")))
+        return bool(
+            request.user and request.user.is_authenticated and can(request.user, getattr(view, "scope_action", "view"))
+        )
 
 
 class ScopedViewSetMixin:
@@ -60,7 +64,9 @@ class ScopedViewSetMixin:
     def get_object(self):
         action = "change" if self.request.method not in permissions.SAFE_METHODS else self.scope_action
         base = self.filter_queryset(super().get_queryset())
-        obj = get_in_scope_or_404(self.request, base, action, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        obj = get_in_scope_or_404(
+            self.request, base, action, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        )
         self.check_object_permissions(self.request, obj)
         return obj
 

@@ -18,13 +18,18 @@ Action = AuditEvent.Action
 
 
 def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For is believed only behind a configured proxy."""
+    """The client's address; X-Forwarded-For is believed only behind a configured proxy.
+
+    Only the last address of X-Forwarded-For is taken: it is the one our own proxy added.
+    Anything before it was sent by the client and may be forged (to dodge the login
+    throttle or to sign the audit log with someone else's address).
+    """
     if request is None:
         return None
     if getattr(settings, "OPORA_TRUST_X_FORWARDED_FOR", False):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -68,7 +73,9 @@ def record(
     )
 
 
-def record_list_read(request, model: type[models.Model], ids: Iterable[int], *, action: str = Action.LIST) -> AuditEvent:
+def record_list_read(
+    request, model: type[models.Model], ids: Iterable[int], *, action: str = Action.LIST
+) -> AuditEvent:
     """Record that a list, a search or an export showed these records to the user."""
     return AuditEvent.objects.create(
         action=action,
@@ -120,7 +127,9 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if field.many_to_many:
             out[name] = _plain(instance.pk and [str(o) for o in getattr(instance, name).all()] or [])
         elif field.choices:
-            out[name] = _plain(getattr(instance, f"get_{name}_display")() if getattr(instance, name) not in (None, "") else None)
+            out[name] = _plain(
+                getattr(instance, f"get_{name}_display")() if getattr(instance, name) not in (None, "") else None
+            )
         else:
             out[name] = _plain(getattr(instance, name))
     return out

@@ -1,6 +1,7 @@
 """Form helpers shared by every app: Bootstrap classes and error states on widgets."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -27,3 +28,17 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    """A date typed as дд.мм.гггг whatever the browser's language (a native picker would follow it)."""
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "placeholder": _("дд.мм.гггг"),
+            "inputmode": "numeric",
+            "pattern": r"\d{1,2}\.\d{1,2}\.\d{4}",
+            "title": _("дд.мм.гггг"),
+            "autocomplete": "off",
+        }
+        super().__init__({**defaults, **(attrs or {})}, format="%d.%m.%Y")

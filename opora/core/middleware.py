@@ -5,8 +5,8 @@ PermissionDenied), so the event is written here, outside it, in its own transact
 Views mark a scope miss with :func:`opora.core.views.mark_denied`.
 """
 
-from opora.core.models import AuditEvent
 from opora.core.audit import record
+from opora.core.models import AuditEvent
 
 
 class AccessDeniedAuditMiddleware:

@@ -4,8 +4,8 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from opora.core.models import AuditEvent
 from opora.core.audit import record
+from opora.core.models import AuditEvent
 
 
 @receiver(user_logged_in)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from opora.core.access import Action, can
-from opora.core.forms import BootstrapFormMixin
+from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.models import AuditEvent
 
 
@@ -27,18 +27,14 @@ def get_in_scope_or_404(request, queryset: models.QuerySet, action: Action = "vi
     """The record matching ``lookup`` within the user's scope, or 404.
 
     A record that exists outside the scope answers exactly like one that does not
-    exist; the refusal is written to the audit log.
+    exist. Every miss is written to the audit log the same way, whether or not the
+    record exists, so that the log itself does not tell which ids exist.
     """
     try:
         return queryset.restrict(request.user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
         # A malformed id is a 404 too, never a 500.
-        try:
-            exists = queryset.model._default_manager.filter(**lookup).exists()
-        except (ValueError, TypeError, ValidationError):
-            exists = False
-        if exists:
-            mark_denied(request, queryset.model, lookup.get("pk", ""))
+        mark_denied(request, queryset.model, lookup.get("pk", ""))
         raise Http404 from None
 
 
@@ -80,10 +76,12 @@ class HomeView(LoginRequiredMixin, View):
 
 
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
-    action = forms.ChoiceField(label=_("Действие"), required=False, choices=[("", _("Все"))] + AuditEvent.Action.choices)
+    action = forms.ChoiceField(
+        label=_("Действие"), required=False, choices=[("", _("Все"))] + AuditEvent.Action.choices
+    )
     user = forms.CharField(label=_("Пользователь"), required=False)
-    date_from = forms.DateField(label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("По"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = forms.DateField(label=_("С"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("По"), required=False, widget=DateInput())
     record = forms.IntegerField(label=_("Номер записи"), required=False, min_value=1)
 
 

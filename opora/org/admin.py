@@ -29,7 +29,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "okato"]
+    list_display = ["name", "region", "oktmo"]
     list_filter = ["region"]
     search_fields = ["name"]
 

@@ -22,7 +22,7 @@ class IsAdministratorOrReadOnly(permissions.BasePermission):
 class TerritorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Territory
-        fields = ["id", "region", "name", "okato"]
+        fields = ["id", "region", "name", "oktmo"]
 
 
 class ServiceSerializer(serializers.ModelSerializer):

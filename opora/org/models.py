@@ -56,7 +56,7 @@ class Territory(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="territories", verbose_name=_("регион"))
     name = models.CharField(_("название"), max_length=200)
-    okato = models.CharField(_("код ОКТМО"), max_length=11, blank=True)
+    oktmo = models.CharField(_("код ОКТМО"), max_length=11, blank=True)
 
     objects = DirectoryQuerySet.as_manager()
 
@@ -106,7 +106,9 @@ class Service(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="service_unique_name_in_region"),
-            models.CheckConstraint(condition=models.Q(age_min__lte=models.F("age_max")), name="service_age_range_valid"),
+            models.CheckConstraint(
+                condition=models.Q(age_min__lte=models.F("age_max")), name="service_age_range_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +147,7 @@ class User(AbstractUser):
     @property
     def short_name(self) -> str:
         """«Иванова А. П.» — how colleagues are named on screens."""
-        initials = "".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip()
 
     @property

@@ -11,19 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.forms import BootstrapFormMixin
+from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate, VulnerableCategory
 from opora.registry.validators import normalize_phone, normalize_snils
-
-
-class DateInput(forms.DateInput):
-    """A native date picker (phones show their own); the value travels as ISO, screens show dd.mm.yyyy."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def check_upload_size(upload, limit_mb: int) -> None:
@@ -31,10 +22,39 @@ def check_upload_size(upload, limit_mb: int) -> None:
         raise ValidationError(_("Файл слишком большой: не более %(mb)s МБ.") % {"mb": limit_mb}, code="too_large")
 
 
+# The first bytes of each file type a consent scan may be; the extension alone proves nothing.
+SCAN_SIGNATURES = {
+    "pdf": b"%PDF-",
+    "jpg": b"\xff\xd8\xff",
+    "jpeg": b"\xff\xd8\xff",
+    "png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def check_scan_content(upload) -> None:
+    """A scan must be what its name says (a program renamed to .pdf is refused)."""
+    if not upload or not hasattr(upload, "seek"):
+        return
+    signature = SCAN_SIGNATURES.get(upload.name.rsplit(".", 1)[-1].lower())
+    if signature is None:
+        return  # the extension validator refuses it with its own message
+    upload.seek(0)
+    head = upload.read(len(signature))
+    upload.seek(0)
+    if head != signature:
+        raise ValidationError(
+            _("Содержимое файла не соответствует его расширению: загрузите скан в формате PDF, JPG или PNG."),
+            code="invalid_content",
+        )
+
+
 # The sections of the graduate form, in the order a specialist fills them in.
 GRADUATE_SECTIONS = [
     (_("Личные данные"), ["last_name", "first_name", "patronymic", "sex", "birth_date", "snils", "id_document"]),
-    (_("Статус и выпуск"), ["status_category", "identification_place", "left_from_kind", "left_organisation", "left_at"]),
+    (
+        _("Статус и выпуск"),
+        ["status_category", "identification_place", "left_from_kind", "left_organisation", "left_at"],
+    ),
     (_("Служба и адреса"), ["service", "territory", "registration_address", "actual_address"]),
     (_("Контакты"), ["phone", "messengers", "email"]),
     (_("Семья"), ["marital_status", "children_count", "is_pregnant", "legal_representative"]),
@@ -159,6 +179,7 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     def clean_scan(self):
         upload = self.cleaned_data.get("scan")
         check_upload_size(upload, settings.OPORA_MAX_SCAN_MB)
+        check_scan_content(upload)
         return upload
 
 
@@ -195,11 +216,16 @@ class GraduateFilter(django_filters.FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
     q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
-    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none())
-    territory = django_filters.ModelChoiceFilter(label=_("Территория"), queryset=Territory.objects.none())
-    status_category = django_filters.ChoiceFilter(label=_("Статус"), choices=Graduate.StatusCategory.choices)
+    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все")
+    )
+    status_category = django_filters.ChoiceFilter(
+        label=_("Статус"), choices=Graduate.StatusCategory.choices, empty_label=_("Все")
+    )
     vulnerable = django_filters.ModelChoiceFilter(
         label=_("Уязвимая категория"),
+        empty_label=_("Все"),
         field_name="vulnerable_categories",
         queryset=VulnerableCategory.objects.all(),
     )
@@ -232,8 +258,14 @@ class GraduateFilter(django_filters.FilterSet):
         self.filters["service"].queryset = Service.objects.visible_to(user).order_by("name")
         self.filters["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
 
+    fuzzy = False  # set when nothing matched exactly and similar names are shown instead
+
     def filter_q(self, queryset, name, value):
-        return queryset.search(value, vendor=self.vendor)
+        exact = queryset.search(value)
+        if self.vendor == "postgresql" and not exact.exists():
+            self.fuzzy = True
+            return queryset.similar_to(value)
+        return exact
 
     def filter_age(self, queryset, name, value):
         # Both bounds are applied together, once, in filter_queryset.
@@ -253,7 +285,7 @@ class GraduateFilter(django_filters.FilterSet):
                 timezone.localdate(),
             )
             queryset = queryset.born_between(oldest, youngest)
-        if not data.get("sort"):
+        if not data.get("sort") and not self.fuzzy:
             queryset = queryset.order_by(*SORTS["name"])
         if data.get("vulnerable"):
             queryset = queryset.distinct()

@@ -38,12 +38,16 @@ class VulnerableCategory(models.Model):
         return self.name
 
 
-class GraduateQuerySet(RestrictedQuerySet):
-    def search(self, text: str, *, vendor: str) -> GraduateQuerySet:
-        """Graduates whose name contains every word of ``text`` (case- and ё-insensitive).
+# How alike a typed name and a stored one must be for the typo-tolerant fallback
+# (pg_trgm word similarity): «Иваонва» ~ «Иванова» scores 0.375, while unrelated
+# surnames with the same ending («Смирнова» ~ «Иванова») score 0.33.
+SIMILARITY_THRESHOLD = 0.35
 
-        On PostgreSQL a name within a typo of the text also matches (trigram word similarity).
-        """
+
+class GraduateQuerySet(RestrictedQuerySet):
+    def search(self, text: str) -> GraduateQuerySet:
+        """Graduates whose name contains every word of ``text`` (case- and ё-insensitive),
+        or whose SNILS contains the digits typed."""
         key = normalize_name(text)
         if not key:
             return self
@@ -53,9 +57,18 @@ class GraduateQuerySet(RestrictedQuerySet):
         digits = "".join(ch for ch in key if ch.isdigit())
         if len(digits) >= 3:
             condition |= models.Q(snils_digits__contains=digits)
-        if vendor == "postgresql":
-            condition |= models.Q(search_name__trigram_word_similar=key)
         return self.filter(condition)
+
+    def similar_to(self, text: str) -> GraduateQuerySet:
+        """Names within a typo or two of ``text``, most alike first (PostgreSQL's pg_trgm)."""
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
+        key = normalize_name(text)
+        return (
+            self.annotate(similarity=TrigramWordSimilarity(key, "search_name"))
+            .filter(similarity__gte=SIMILARITY_THRESHOLD)
+            .order_by("-similarity", "last_name", "first_name", "id")
+        )
 
     def born_between(self, oldest: dt.date | None, youngest: dt.date | None) -> GraduateQuerySet:
         qs = self
@@ -82,8 +95,9 @@ class Graduate(models.Model):
         ORPHAN = "orphan", _("Ребёнок-сирота")
         LEFT_WITHOUT_CARE = "without_care", _("Ребёнок, оставшийся без попечения родителей")
         FROM_ORPHANS = "from_orphans", _("Лицо из числа детей-сирот и детей, оставшихся без попечения родителей")
-        LOST_PARENTS = "lost_parents", _(
-            "Лицо, потерявшее в период обучения обоих родителей или единственного родителя"
+        LOST_PARENTS = (
+            "lost_parents",
+            _("Лицо, потерявшее в период обучения обоих родителей или единственного родителя"),
         )
 
     class LeftFrom(models.TextChoices):
@@ -169,9 +183,7 @@ class Graduate(models.Model):
     left_from_kind = models.CharField(
         _("откуда выпущен"), max_length=20, choices=LeftFrom.choices, default=LeftFrom.ORGANISATION
     )
-    left_organisation = models.CharField(
-        _("организация (семья), из которой выпущен"), max_length=300, blank=True
-    )
+    left_organisation = models.CharField(_("организация (семья), из которой выпущен"), max_length=300, blank=True)
     left_at = models.DateField(_("дата выпуска"), null=True, blank=True, validators=[validate_not_future])
     # Addresses and contacts
     registration_address = models.CharField(_("адрес регистрации"), max_length=300, blank=True)
@@ -284,7 +296,9 @@ class Consent(models.Model):
         GRADUATE = "graduate", _("Выпускник")
         REPRESENTATIVE = "representative", _("Законный представитель")
 
-    graduate = models.ForeignKey(Graduate, on_delete=models.CASCADE, related_name="consents", verbose_name=_("выпускник"))
+    graduate = models.ForeignKey(
+        Graduate, on_delete=models.CASCADE, related_name="consents", verbose_name=_("выпускник")
+    )
     given_at = models.DateField(_("дата согласия"), validators=[validate_not_future])
     given_by = models.CharField(_("кем дано"), max_length=20, choices=GivenBy.choices, default=GivenBy.GRADUATE)
     scope = models.TextField(

@@ -68,7 +68,9 @@ def find_duplicates(*, region_id: int, data: dict[str, Any], exclude_id: int | N
         found += [Duplicate("snils", g.service.display_name, g.pk) for g in base.filter(snils_digits=digits)[:3]]
     key = normalize_name(" ".join(data.get(k) or "" for k in ("last_name", "first_name", "patronymic")))
     if key and data.get("birth_date"):
-        same = base.filter(search_name=key, birth_date=data["birth_date"]).exclude(pk__in=[d.graduate_id for d in found])
+        same = base.filter(search_name=key, birth_date=data["birth_date"]).exclude(
+            pk__in=[d.graduate_id for d in found]
+        )
         found += [Duplicate("name_birth", g.service.display_name, g.pk) for g in same[:3]]
     return found
 
@@ -120,7 +122,9 @@ def create_graduate(
         request=request,
         actor=actor,
         obj=graduate,
-        changes={k: [None, v] for k, v in audit.snapshot(graduate, HISTORY_FIELDS).items() if v not in (None, "", [], False)},
+        changes={
+            k: [None, v] for k, v in audit.snapshot(graduate, HISTORY_FIELDS).items() if v not in (None, "", [], False)
+        },
     )
     return graduate
 
@@ -164,7 +168,9 @@ def delete_graduate(graduate: Graduate, *, actor, request=None) -> None:
         request=request,
         actor=actor,
         obj=graduate,
-        changes={k: [v, None] for k, v in audit.snapshot(graduate, HISTORY_FIELDS).items() if v not in (None, "", [], False)},
+        changes={
+            k: [v, None] for k, v in audit.snapshot(graduate, HISTORY_FIELDS).items() if v not in (None, "", [], False)
+        },
     )
     graduate.delete()
 
@@ -175,7 +181,9 @@ def record_consent(graduate: Graduate, *, actor, data: dict[str, Any], request=N
     consent = Consent(graduate=graduate, recorded_by=actor, **data)
     consent.full_clean(exclude=["graduate"])
     if consent.valid_until and consent.valid_until < consent.given_at:
-        raise DomainError(_("Срок действия согласия не может закончиться раньше даты его подписания."), field="valid_until")
+        raise DomainError(
+            _("Срок действия согласия не может закончиться раньше даты его подписания."), field="valid_until"
+        )
     consent.save()
     audit.record(
         AuditEvent.Action.CREATE,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from opora.core import audit
-from opora.core.access import can
+from opora.core.access import can, reach
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
 from opora.core.views import ScopedMixin, get_in_scope_or_404
@@ -44,7 +44,11 @@ class GraduateListView(ScopedMixin, View):
     def get(self, request):
         qs = graduate_queryset().restrict(request.user)
         filterset = GraduateFilter(request.GET or None, queryset=qs, user=request.user, vendor=connection.vendor)
-        rows = filterset.qs if filterset.is_bound and filterset.is_valid() else qs.order_by("last_name", "first_name", "patronymic", "id")
+        rows = (
+            filterset.qs
+            if filterset.is_bound and filterset.is_valid()
+            else qs.order_by("last_name", "first_name", "patronymic", "id")
+        )
         try:
             per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
         except ValueError:
@@ -56,7 +60,10 @@ class GraduateListView(ScopedMixin, View):
         audit.record_list_read(request, Graduate, [g.pk for g in graduates])
         query = request.GET.copy()
         query.pop("page", None)
+        without_size = query.copy()
+        without_size.pop("per_page", None)
         context = {
+            "query_without_size": without_size.urlencode(),
             "filter": filterset,
             "page": page,
             "graduates": graduates,
@@ -65,6 +72,7 @@ class GraduateListView(ScopedMixin, View):
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "can_create": can(request.user, "change"),
+            "multi_service": reach(request.user) == "region",
         }
         template = "registry/_list_results.html" if request.headers.get("HX-Request") else "registry/graduate_list.html"
         return render(request, template, context)
@@ -127,7 +135,9 @@ class ConsentWithdrawView(ScopedMixin, View):
     scope_action = "change"
 
     def post(self, request, pk, consent_pk):
-        consent = get_in_scope_or_404(request, Consent.objects.select_related("graduate"), "change", pk=consent_pk, graduate_id=pk)
+        consent = get_in_scope_or_404(
+            request, Consent.objects.select_related("graduate"), "change", pk=consent_pk, graduate_id=pk
+        )
         try:
             services.withdraw_consent(consent, actor=request.user, on=timezone.localdate(), request=request)
         except DomainError as err:
@@ -158,6 +168,7 @@ class GraduatePhotoView(CardMixin, View):
         field = {"portrait": graduate.photo_portrait, "full": graduate.photo_full}.get(kind)
         if not field:
             raise Http404
+        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate, changes={"file": f"photo_{kind}"})
         response = FileResponse(field.open("rb"))
         response["Cache-Control"] = "private, max-age=600"
         return response
@@ -179,7 +190,13 @@ class GraduateHistoryView(CardMixin, View):
         if can(request.user, "audit"):
             reads = Paginator(events.filter(action__in=AuditEvent.READ_ACTIONS), 50).get_page(request.GET.get("page"))
         labels = {f.name: f.verbose_name for f in Graduate._meta.get_fields() if hasattr(f, "verbose_name")}
-        labels.update({"consent": _("согласие"), "consent_scope": _("объём согласия"), "consent_withdrawn": _("согласие отозвано")})
+        labels.update(
+            {
+                "consent": _("согласие"),
+                "consent_scope": _("объём согласия"),
+                "consent_withdrawn": _("согласие отозвано"),
+            }
+        )
         return render(
             request,
             "registry/card_history.html",

@@ -16,6 +16,14 @@ def years(n) -> str:
 
 
 @register.filter
+def minutes(delta) -> int | str:
+    """A timedelta as whole minutes, rounded up (the lock-out page's «через 15 мин.»)."""
+    if delta in (None, ""):
+        return ""
+    return -(-int(delta.total_seconds()) // 60)
+
+
+@register.filter
 def is_checkbox(bound_field) -> bool:
     return bound_field.widget_type in ("checkbox",)
 

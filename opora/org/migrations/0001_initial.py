@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='название')),
-                ('okato', models.CharField(blank=True, max_length=11, verbose_name='код ОКТМО')),
+                ('oktmo', models.CharField(blank=True, max_length=11, verbose_name='код ОКТМО')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='territories', to='org.region', verbose_name='регион')),
             ],
             options={

@@ -25,7 +25,8 @@ def browser():
         pytest.skip(f"Chromium не найден ({CHROMIUM}): apt-get install chromium")
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
     # test itself (set-up and checks) are still plain synchronous calls.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -44,6 +45,10 @@ def browser():
         )
         yield instance
         instance.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -108,7 +113,9 @@ def test_wrong_input_is_shown_in_russian_and_nothing_is_saved(page, live_server,
 
 
 def test_registry_works_on_a_phone_screen(browser, live_server, specialist, graduate):
-    context = browser.new_context(locale="ru-RU", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        locale="ru-RU", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         log_in(page, live_server, specialist.username)

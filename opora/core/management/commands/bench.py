@@ -35,13 +35,17 @@ class Command(BaseCommand):
         try:
             who = User.objects.get(username=user)
         except User.DoesNotExist:
-            raise CommandError(f"Пользователь «{user}» не найден (загрузите демо-регион: manage.py load_demo).") from None
+            raise CommandError(
+                f"Пользователь «{user}» не найден (загрузите демо-регион: manage.py load_demo)."
+            ) from None
         visible = Graduate.objects.restrict(who)
         sample = visible.order_by("id").first()
         if sample is None:
             raise CommandError("У пользователя нет доступных выпускников.")
         total = Graduate.objects.count()
-        self.stdout.write(f"База: {connection.vendor}; выпускников всего: {total}; видно пользователю {user}: {visible.count()}")
+        self.stdout.write(
+            f"База: {connection.vendor}; выпускников всего: {total}; видно пользователю {user}: {visible.count()}"
+        )
         pages = [
             ("Список, стр. 1", "/graduates/"),
             ("Список, стр. 20", "/graduates/?page=20"),
