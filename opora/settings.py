@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "opora.core",
     "opora.org",
     "opora.registry",
+    "opora.support",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,10 @@ from the model to the ``org.Service`` that holds the record. Nobody writes
 ``if obj.service != user.service`` in a view: a record outside the scope is simply
 not in the queryset, so it answers 404 exactly like a record that does not exist.
 
+``scope_service_path`` may also be a tuple of paths: a record is then in scope when any
+of them leads to a service the user reaches (a graduate being transferred is seen by
+the sending and the receiving service alike).
+
 The policy, one table for the whole system:
 
 * a support specialist and a service coordinator see their own service;
@@ -48,17 +52,22 @@ def reach(user: AnonymousUser | models.Model | None, action: Action = "view") ->
     return POLICY[action].get(getattr(user, "role", None))
 
 
-def scope_filter(user, action: Action, service_path: str) -> models.Q | None:
+def scope_filter(user, action: Action, service_path: str | tuple[str, ...]) -> models.Q | None:
     """The filter that limits rows reached through ``service_path`` to ``user``'s scope.
 
     Returns None when the user may see nothing at all.
     """
     how = reach(user, action)
-    if how == "service":
-        return models.Q(**{f"{service_path}_id": user.service_id})
-    if how == "region":
-        return models.Q(**{f"{service_path}__region_id": user.service.region_id})
-    return None
+    if how is None:
+        return None
+    paths = (service_path,) if isinstance(service_path, str) else service_path
+    condition = models.Q()
+    for path in paths:
+        if how == "service":
+            condition |= models.Q(**{f"{path}_id": user.service_id})
+        else:
+            condition |= models.Q(**{f"{path}__region_id": user.service.region_id})
+    return condition
 
 
 class RestrictedQuerySet(models.QuerySet):

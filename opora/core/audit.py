@@ -93,6 +93,8 @@ def _service_id_of(obj: models.Model) -> int | None:
     path = getattr(type(obj), "scope_service_path", None)
     if path is None:
         return None
+    if not isinstance(path, str):
+        path = path[0]  # the holding service comes first
     target: Any = obj
     parts = path.split("__")
     for part in parts[:-1]:

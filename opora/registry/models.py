@@ -150,6 +150,16 @@ class Graduate(models.Model):
     service = models.ForeignKey(
         "org.Service", on_delete=models.PROTECT, related_name="graduates", verbose_name=_("служба сопровождения")
     )
+    incoming_service = models.ForeignKey(
+        "org.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="incoming_graduates",
+        verbose_name=_("передаётся в службу"),
+        help_text=_("Служба, которой передаётся запись после переезда, пока она не приняла её"),
+    )
     # Person
     last_name = models.CharField(_("фамилия"), max_length=100)
     first_name = models.CharField(_("имя"), max_length=100)
@@ -237,7 +247,8 @@ class Graduate(models.Model):
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
 
     objects = GraduateQuerySet.as_manager()
-    scope_service_path = "service"
+    # During a transfer the receiving service sees the record too (see opora.core.access).
+    scope_service_path = ("service", "incoming_service")
 
     class Meta:
         verbose_name = _("выпускник")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "opora.support"
+    label = "support"
+    verbose_name = "Сопровождение"
+
+    def ready(self) -> None:
+        from opora.support import tabs  # noqa: F401  (adds the support tabs to the graduate card)

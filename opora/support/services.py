@@ -1,0 +1,740 @@
+"""Workflows of the support cycle.
+
+Each function runs in one transaction, checks the state and the rules of the domain,
+raises :class:`DomainError` with a Russian message when they refuse, and writes the
+audit event in the same transaction. Views (HTML and API alike) only call these.
+
+The case's state machine::
+
+    выявлен ──► контакт установлен ──► на сопровождении ──► завершено
+       │                │                                      ▲
+       ├────────────────┴──► отказ от сопровождения            │
+       └────────────────┴──────────────────────────────────────┘ (closure from any open state)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opora.core import audit
+from opora.core.errors import DomainError
+from opora.core.models import AuditEvent
+from opora.registry.models import Graduate
+from opora.support.defaults import DEFAULT_DOMAINS, DEFAULT_LEVELS, DEFAULT_SERVICE_KINDS
+from opora.support.models import (
+    Contract,
+    Domain,
+    JournalEntry,
+    LevelChange,
+    PlanGoal,
+    PlanMeasure,
+    Reassignment,
+    ServiceKind,
+    SupportCase,
+    SupportLevel,
+    SupportPlan,
+    Transfer,
+)
+
+Status = SupportCase.Status
+Action = AuditEvent.Action
+
+# The transitions the state machine allows: from -> {to}.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.IDENTIFIED: {Status.CONTACT, Status.REFUSED, Status.CLOSED},
+    Status.CONTACT: {Status.ACTIVE, Status.REFUSED, Status.CLOSED},
+    Status.ACTIVE: {Status.CLOSED},
+    Status.CLOSED: set(),
+    Status.REFUSED: set(),
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the last day of the month when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > _today():
+        raise DomainError(_("Дата не может быть в будущем."), field=field)
+
+
+def _transition(case: SupportCase, to: str) -> None:
+    if to not in TRANSITIONS[case.status]:
+        raise DomainError(
+            _("Нельзя перевести сопровождение из состояния «%(from)s» в состояние «%(to)s».")
+            % {"from": case.get_status_display(), "to": Status(to).label}
+        )
+
+
+def _log(case: SupportCase, actor, request, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
+    """Support events are recorded against the graduate, so the card's history shows them."""
+    audit.record(action, request=request, actor=actor, obj=case.graduate, changes=changes)
+
+
+def _lock(case: SupportCase) -> SupportCase:
+    """Re-read the case under a row lock so that two people cannot move it at once."""
+    return SupportCase.objects.select_for_update().select_related("graduate", "graduate__service").get(pk=case.pk)
+
+
+# --- Region set-up -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def setup_region(region) -> None:
+    """Give a region the default directories (levels, domains, service kinds) it does not have yet."""
+    if not SupportLevel.objects.filter(region=region).exists():
+        SupportLevel.objects.bulk_create(
+            SupportLevel(region=region, name=n, order=o, plan_period_months=p, contacts_per_month=c, description=d)
+            for n, o, p, c, d in DEFAULT_LEVELS
+        )
+    if not Domain.objects.filter(region=region).exists():
+        Domain.objects.bulk_create(Domain(region=region, name=n, order=i) for i, n in enumerate(DEFAULT_DOMAINS, 1))
+    if not ServiceKind.objects.filter(region=region).exists():
+        domains = {d.name: d for d in Domain.objects.filter(region=region)}
+        ServiceKind.objects.bulk_create(
+            ServiceKind(region=region, name=n, domain=domains.get(d), frequency=f, order=i)
+            for i, (n, d, f) in enumerate(DEFAULT_SERVICE_KINDS, 1)
+        )
+
+
+# --- The case ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_case(
+    graduate: Graduate, *, actor, identified_at: dt.date | None = None, how: str = "", specialist=None, request=None
+) -> SupportCase:
+    """Open a new episode of support (выявлен). A graduate has at most one open case."""
+    identified_at = identified_at or _today()
+    _not_future(identified_at, "identified_at")
+    if SupportCase.objects.filter(graduate=graduate, status__in=SupportCase.OPEN_STATUSES).exists():
+        raise DomainError(_("У выпускника уже есть незавершённое сопровождение."))
+    try:
+        with transaction.atomic():
+            case = SupportCase.objects.create(
+                graduate=graduate,
+                identified_at=identified_at,
+                identified_how=how,
+                specialist=specialist if specialist is not None else (actor if actor.role == "specialist" else None),
+            )
+    except IntegrityError:
+        raise DomainError(_("У выпускника уже есть незавершённое сопровождение.")) from None
+    _log(case, actor, request, {"support_case": [None, Status.IDENTIFIED.label]})
+    return case
+
+
+@transaction.atomic
+def establish_contact(case: SupportCase, *, actor, on: dt.date | None = None, request=None) -> SupportCase:
+    """Контакт установлен: the graduate has been reached and agreed to talk."""
+    case = _lock(case)
+    on = on or _today()
+    _not_future(on, "contact_at")
+    _transition(case, Status.CONTACT)
+    if on < case.identified_at:
+        raise DomainError(_("Контакт не может быть установлен раньше выявления."), field="contact_at")
+    case.status, case.contact_at = Status.CONTACT, on
+    case.save(update_fields=["status", "contact_at", "updated_at"])
+    _log(case, actor, request, {"support_status": [Status.IDENTIFIED.label, Status.CONTACT.label]})
+    return case
+
+
+def next_contract_number(service, year: int) -> tuple[str, int]:
+    """«N/ГГГГ»: the next number of the service's contracts in that year."""
+    last = Contract.objects.filter(service=service, year=year).aggregate(m=Max("sequence"))["m"] or 0
+    return f"{last + 1}/{year}", last + 1
+
+
+@transaction.atomic
+def sign_contract(
+    case: SupportCase,
+    *,
+    actor,
+    level: SupportLevel,
+    signed_at: dt.date,
+    help_agreed: str,
+    graduate_obligations: str,
+    termination_terms: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    number: str = "",
+    scan=None,
+    level_reason: str = "",
+    request=None,
+) -> Contract:
+    """Sign the contract and put the graduate on support (на сопровождении) at ``level``.
+
+    Needs a written consent to personal-data processing in force; the term defaults to a year.
+    """
+    case = _lock(case)
+    _transition(case, Status.ACTIVE)
+    _not_future(signed_at, "signed_at")
+    graduate = case.graduate
+    if not graduate.consents.filter(withdrawn_at__isnull=True, given_at__lte=signed_at).exists():
+        raise DomainError(
+            _(
+                "Нет действующего письменного согласия на обработку персональных данных: внесите его на вкладке «Согласие»."
+            ),
+            code="no_consent",
+        )
+    if level.region_id != graduate.service.region_id or not level.is_active:
+        raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+    contract = _create_contract(
+        case,
+        actor=actor,
+        signed_at=signed_at,
+        starts_on=starts_on or signed_at,
+        ends_on=ends_on,
+        number=number,
+        help_agreed=help_agreed,
+        graduate_obligations=graduate_obligations,
+        termination_terms=termination_terms,
+        scan=scan,
+    )
+    case.status, case.activated_at = Status.ACTIVE, contract.starts_on
+    case.save(update_fields=["status", "activated_at", "updated_at"])
+    LevelChange.objects.create(
+        case=case,
+        level=level,
+        effective_from=contract.starts_on,
+        basis=LevelChange.Basis.INITIAL,
+        reason=level_reason or _("Уровень определён при заключении договора."),
+        decided_by=actor,
+    )
+    _log(
+        case,
+        actor,
+        request,
+        {
+            "support_status": [Status.CONTACT.label, Status.ACTIVE.label],
+            "contract": [None, str(contract)],
+            "support_level": [None, level.name],
+        },
+    )
+    return contract
+
+
+def _create_contract(
+    case,
+    *,
+    actor,
+    signed_at,
+    starts_on,
+    ends_on,
+    number,
+    help_agreed,
+    graduate_obligations,
+    termination_terms,
+    scan,
+    renewed_from=None,
+) -> Contract:
+    service = case.graduate.service
+    ends_on = ends_on or add_months(starts_on, 12) - dt.timedelta(days=1)
+    if ends_on < starts_on:
+        raise DomainError(_("Договор не может закончиться раньше, чем начнёт действовать."), field="ends_on")
+    if not help_agreed.strip():
+        raise DomainError(_("Укажите меры помощи, о которых договорились."), field="help_agreed")
+    if not graduate_obligations.strip():
+        raise DomainError(
+            _("Укажите обязательства выпускника: он — равноправная сторона договора."), field="graduate_obligations"
+        )
+    year = signed_at.year
+    auto_number, sequence = next_contract_number(service, year)
+    number = (number or "").strip() or auto_number
+    if number != auto_number:
+        sequence = None
+    if Contract.objects.filter(service=service, year=year, number=number).exists():
+        raise DomainError(
+            _("Договор с номером %(n)s в %(y)s году уже есть.") % {"n": number, "y": year}, field="number"
+        )
+    contract = Contract(
+        case=case,
+        service=service,
+        number=number,
+        year=year,
+        sequence=sequence,
+        signed_at=signed_at,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        help_agreed=help_agreed,
+        graduate_obligations=graduate_obligations,
+        termination_terms=termination_terms,
+        renewed_from=renewed_from,
+        created_by=actor,
+    )
+    if scan:
+        contract.scan = scan
+    contract.full_clean(exclude=["case", "service", "renewed_from", "created_by"])
+    contract.save()
+    return contract
+
+
+@transaction.atomic
+def renew_contract(
+    contract: Contract,
+    *,
+    actor,
+    signed_at: dt.date,
+    ends_on: dt.date | None = None,
+    number: str = "",
+    request=None,
+    **terms,
+) -> Contract:
+    """Renew a contract for a new term, starting the day after the old one ends (or on signing, if later)."""
+    case = _lock(contract.case)
+    if case.status != Status.ACTIVE:
+        raise DomainError(_("Продлить можно договор только по действующему сопровождению."))
+    if hasattr(contract, "renewal"):
+        raise DomainError(_("Этот договор уже продлён."))
+    _not_future(signed_at, "signed_at")
+    starts_on = max(contract.ends_on + dt.timedelta(days=1), signed_at)
+    renewal = _create_contract(
+        case,
+        actor=actor,
+        signed_at=signed_at,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        number=number,
+        help_agreed=terms.get("help_agreed") or contract.help_agreed,
+        graduate_obligations=terms.get("graduate_obligations") or contract.graduate_obligations,
+        termination_terms=terms.get("termination_terms") or contract.termination_terms,
+        scan=terms.get("scan"),
+        renewed_from=contract,
+    )
+    _log(case, actor, request, {"contract": [str(contract), str(renewal)]})
+    return renewal
+
+
+@transaction.atomic
+def change_level(
+    case: SupportCase,
+    level: SupportLevel,
+    *,
+    actor,
+    reason: str,
+    effective_from: dt.date | None = None,
+    basis: str = LevelChange.Basis.CONSILIUM,
+    request=None,
+) -> LevelChange:
+    """Change the support level from a date; the history keeps who decided, when and why."""
+    case = _lock(case)
+    if case.status != Status.ACTIVE:
+        raise DomainError(_("Уровень меняют только по действующему сопровождению."))
+    effective_from = effective_from or _today()
+    if not reason.strip():
+        raise DomainError(_("Укажите обоснование смены уровня."), field="reason")
+    if case.activated_at and effective_from < case.activated_at:
+        raise DomainError(_("Уровень не может меняться раньше постановки на сопровождение."), field="effective_from")
+    if level.region_id != case.graduate.service.region_id or not level.is_active:
+        raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+    before = case.level_on(effective_from)
+    if before is not None and before.pk == level.pk:
+        raise DomainError(_("Этот уровень и так действует на эту дату."), field="level")
+    change = LevelChange.objects.create(
+        case=case, level=level, effective_from=effective_from, basis=basis, reason=reason, decided_by=actor
+    )
+    _log(case, actor, request, {"support_level": [before.name if before else None, level.name]})
+    return change
+
+
+@transaction.atomic
+def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "", request=None) -> SupportCase:
+    """Отказ от сопровождения before a contract: the graduate stays in the registry."""
+    case = _lock(case)
+    on = on or _today()
+    _not_future(on, "closed_at")
+    _transition(case, Status.REFUSED)
+    before = case.get_status_display()
+    case.status, case.closed_at, case.close_reason, case.close_report = (
+        Status.REFUSED,
+        on,
+        SupportCase.CloseReason.REFUSAL,
+        note,
+    )
+    case.save(update_fields=["status", "closed_at", "close_reason", "close_report", "updated_at"])
+    _log(case, actor, request, {"support_status": [before, Status.REFUSED.label]})
+    return case
+
+
+@transaction.atomic
+def close_case(
+    case: SupportCase, *, actor, reason: str, on: dt.date | None = None, report: str = "", request=None
+) -> SupportCase:
+    """Close the case with a reason and a closing report (000 §3.1.6). Open measures are cancelled."""
+    case = _lock(case)
+    on = on or _today()
+    _not_future(on, "closed_at")
+    _transition(case, Status.CLOSED)
+    if reason not in SupportCase.CloseReason.values:
+        raise DomainError(_("Укажите причину завершения."), field="close_reason")
+    if case.status == Status.ACTIVE and not report.strip():
+        raise DomainError(_("Напишите итоговое заключение о сопровождении."), field="close_report")
+    if reason == SupportCase.CloseReason.AGE_23 and case.graduate.age_on(on) < 23:
+        raise DomainError(_("Выпускнику на эту дату ещё нет 23 лет."), field="close_reason")
+    if on < case.identified_at:
+        raise DomainError(_("Сопровождение не может завершиться раньше выявления."), field="closed_at")
+    before = case.get_status_display()
+    case.status, case.closed_at, case.close_reason, case.close_report = Status.CLOSED, on, reason, report
+    case.save(update_fields=["status", "closed_at", "close_reason", "close_report", "updated_at"])
+    Contract.objects.filter(case=case, terminated_at__isnull=True, ends_on__gte=on).update(
+        terminated_at=on, termination_reason=SupportCase.CloseReason(reason).label
+    )
+    PlanMeasure.objects.filter(plan__case=case, status__in=PlanMeasure.OPEN_STATUSES).update(
+        status=PlanMeasure.Status.CANCELLED, result=_("Отменено при завершении сопровождения")
+    )
+    Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).update(status=Transfer.Status.CANCELLED)
+    Graduate.objects.filter(pk=case.graduate_id).update(incoming_service=None)
+    _log(
+        case,
+        actor,
+        request,
+        {
+            "support_status": [before, Status.CLOSED.label],
+            "close_reason": [None, SupportCase.CloseReason(reason).label],
+        },
+    )
+    return case
+
+
+# --- The individual plan -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(
+    case: SupportCase, *, actor, starts_on: dt.date | None = None, review_reason: str = "", request=None
+) -> SupportPlan:
+    """A new version of the plan. Its period comes from the level in force; the previous version
+    is kept, read-only, and its unfinished measures are carried into the new one."""
+    case = _lock(case)
+    if case.status != Status.ACTIVE:
+        raise DomainError(_("План составляют для выпускника на сопровождении (после договора)."))
+    starts_on = starts_on or _today()
+    level = case.level_on(starts_on)
+    if level is None:
+        raise DomainError(_("На эту дату не определён уровень сопровождения."), field="starts_on")
+    previous = case.plans.exclude(status=SupportPlan.Status.SUPERSEDED).order_by("-version").first()
+    version = (case.plans.aggregate(m=Max("version"))["m"] or 0) + 1
+    if previous is not None and not review_reason.strip():
+        raise DomainError(_("Укажите причину пересмотра плана."), field="review_reason")
+    plan = SupportPlan.objects.create(
+        case=case,
+        version=version,
+        level=level,
+        starts_on=starts_on,
+        ends_on=add_months(starts_on, level.plan_period_months) - dt.timedelta(days=1),
+        review_reason=review_reason,
+        created_by=actor,
+    )
+    if previous is not None:
+        goals = {}
+        for goal in previous.goals.all():
+            goals[goal.pk] = PlanGoal.objects.create(plan=plan, domain=goal.domain, text=goal.text, order=goal.order)
+        for measure in previous.measures.filter(status__in=PlanMeasure.OPEN_STATUSES):
+            PlanMeasure.objects.create(
+                plan=plan,
+                goal=goals.get(measure.goal_id),
+                domain=measure.domain,
+                text=measure.text,
+                responsible=measure.responsible,
+                responsible_name=measure.responsible_name,
+                deadline=max(measure.deadline, starts_on),
+                status=measure.status,
+                carried_from=measure,
+            )
+        previous.status = SupportPlan.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+    _log(case, actor, request, {"support_plan": [str(previous) if previous else None, str(plan)]})
+    return plan
+
+
+def _editable_plan(plan: SupportPlan) -> SupportPlan:
+    if plan.status == SupportPlan.Status.SUPERSEDED:
+        raise DomainError(_("Это прежняя версия плана: её можно только читать."))
+    if plan.case.status != Status.ACTIVE:
+        raise DomainError(_("Сопровождение не действует: план менять нельзя."))
+    return plan
+
+
+@transaction.atomic
+def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=None) -> PlanGoal:
+    _editable_plan(plan)
+    if domain.region_id != plan.case.graduate.service.region_id:
+        raise DomainError(_("Эта сфера не действует в регионе."), field="domain")
+    if not text.strip():
+        raise DomainError(_("Сформулируйте цель."), field="text")
+    goal = PlanGoal.objects.create(plan=plan, domain=domain, text=text.strip(), order=plan.goals.count() + 1)
+    _log(plan.case, actor, request, {"plan_goal": [None, f"{domain.name}: {goal.text}"]})
+    return goal
+
+
+@transaction.atomic
+def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeasure:
+    """Add a measure; its deadline must fall within the plan's period."""
+    _editable_plan(plan)
+    goal = fields.get("goal")
+    if goal is not None and goal.plan_id != plan.pk:
+        raise DomainError(_("Цель из другого плана."), field="goal")
+    deadline = fields["deadline"]
+    if not plan.starts_on <= deadline <= plan.ends_on:
+        raise DomainError(
+            _("Срок должен быть в периоде плана: с %(a)s по %(b)s.")
+            % {"a": plan.starts_on.strftime("%d.%m.%Y"), "b": plan.ends_on.strftime("%d.%m.%Y")},
+            field="deadline",
+        )
+    measure = PlanMeasure(plan=plan, **fields)
+    if goal is not None and not fields.get("domain"):
+        measure.domain = goal.domain
+    measure.full_clean(exclude=["plan", "goal", "carried_from"])
+    measure.save()
+    _log(plan.case, actor, request, {"plan_measure": [None, measure.text]})
+    return measure
+
+
+@transaction.atomic
+def update_measure(
+    measure: PlanMeasure, *, actor, status: str, result: str = "", done_at: dt.date | None = None, request=None
+) -> PlanMeasure:
+    """Record the progress of a measure: its status and, when finished, the result."""
+    _editable_plan(measure.plan)
+    if status not in PlanMeasure.Status.values:
+        raise DomainError(_("Неизвестный статус."), field="status")
+    finished = status in (PlanMeasure.Status.DONE, PlanMeasure.Status.NOT_DONE)
+    if finished and not result.strip():
+        raise DomainError(_("Опишите результат мероприятия."), field="result")
+    if finished:
+        done_at = done_at or _today()
+        _not_future(done_at, "done_at")
+    before = measure.get_status_display()
+    measure.status, measure.result, measure.done_at = status, result, done_at if finished else None
+    measure.save(update_fields=["status", "result", "done_at"])
+    _log(measure.plan.case, actor, request, {"plan_measure_status": [before, measure.get_status_display()]})
+    return measure
+
+
+@transaction.atomic
+def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request=None) -> SupportPlan:
+    """Approve the plan (at the consilium or by the coordinator)."""
+    _editable_plan(plan)
+    if plan.status == SupportPlan.Status.APPROVED:
+        raise DomainError(_("План уже утверждён."))
+    if not plan.measures.exists():
+        raise DomainError(_("В плане нет ни одного мероприятия."))
+    plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
+    plan.save(update_fields=["status", "approved_at", "approved_by"])
+    _log(
+        plan.case, actor, request, {"support_plan": [SupportPlan.Status.DRAFT.label, SupportPlan.Status.APPROVED.label]}
+    )
+    return plan
+
+
+# --- The journal ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> JournalEntry:
+    """Record a contact or a service. Quick entry needs only the date, the kind and a line of text."""
+    if not case.is_open:
+        raise DomainError(_("Сопровождение завершено: новые записи в журнал не вносятся."))
+    day = fields.get("date") or _today()
+    fields["date"] = day
+    _not_future(day, "date")
+    if day < case.identified_at:
+        raise DomainError(_("Запись не может быть раньше выявления выпускника."), field="date")
+    measure = fields.get("measure")
+    if measure is not None and measure.plan.case_id != case.pk:
+        raise DomainError(_("Мероприятие из плана другого сопровождения."), field="measure")
+    if not (fields.get("text") or "").strip():
+        raise DomainError(_("Опишите, что сделано."), field="text")
+    entry = JournalEntry(case=case, graduate_id=case.graduate_id, author=actor, **fields)
+    entry.full_clean(exclude=["case", "graduate", "author", "measure", "domain", "service_kind"])
+    entry.save()
+    _log(case, actor, request, {"journal": [None, f"{entry.date:%d.%m.%Y} {entry.get_kind_display()}"]}, Action.CREATE)
+    return entry
+
+
+# --- Transfer on a move --------------------------------------------------------------------------
+
+
+def transfer_notice(case: SupportCase, *, recommendations: str = "") -> dict[str, Any]:
+    """The relocation notice's facts (000 §3.2.7): who the graduate is and what the receiver must know."""
+    g = case.graduate
+    level = case.level_on(_today())
+    return {
+        "full_name": g.full_name,
+        "birth_date": g.birth_date.strftime("%d.%m.%Y"),
+        "status_category": g.get_status_category_display(),
+        "legal_representative": g.legal_representative,
+        "identification_place": g.identification_place,
+        "housing": g.get_housing_display(),
+        "housing_right": g.housing_right,
+        "phone": g.phone,
+        "support_status": case.get_status_display(),
+        "support_level": level.name if level else "",
+        "contract": str(case.current_contract or ""),
+        "recommendations": recommendations,
+    }
+
+
+@transaction.atomic
+def start_transfer(
+    case: SupportCase,
+    *,
+    actor,
+    moved_at: dt.date,
+    to_service=None,
+    to_external: str = "",
+    new_address: str = "",
+    recommendations: str = "",
+    request=None,
+) -> Transfer:
+    """The sending service starts handing the case over; the notice is due within 3 days.
+
+    To a service of the region: both services see the graduate until it accepts.
+    Outside the region: a written notice; the case closes as «moved away».
+    """
+    case = _lock(case)
+    if not case.is_open:
+        raise DomainError(_("Передать можно только незавершённое сопровождение."))
+    _not_future(moved_at, "moved_at")
+    graduate = case.graduate
+    if (to_service is None) == (not to_external.strip()):
+        raise DomainError(
+            _("Укажите службу региона или территорию за его пределами — одно из двух."), field="to_service"
+        )
+    if to_service is not None:
+        if to_service.pk == graduate.service_id:
+            raise DomainError(_("Выпускник уже в этой службе."), field="to_service")
+        if to_service.region_id != graduate.service.region_id:
+            raise DomainError(_("Служба другого региона: укажите территорию за пределами региона."), field="to_service")
+    if Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).exists():
+        raise DomainError(_("Передача этого выпускника уже начата."))
+    today = _today()
+    transfer = Transfer.objects.create(
+        case=case,
+        graduate=graduate,
+        from_service=graduate.service,
+        to_service=to_service,
+        to_external=to_external.strip(),
+        new_address=new_address,
+        moved_at=moved_at,
+        started_at=today,
+        notice_due=today + dt.timedelta(days=Transfer.NOTICE_DAYS),
+        recommendations=recommendations,
+        notice=transfer_notice(case, recommendations=recommendations),
+        started_by=actor,
+        status=Transfer.Status.PENDING if to_service is not None else Transfer.Status.NOTIFIED_OUTSIDE,
+    )
+    if to_service is not None:
+        Graduate.objects.filter(pk=graduate.pk).update(incoming_service=to_service)
+        _log(case, actor, request, {"transfer": [None, str(transfer)]})
+    else:
+        transfer.notice_sent_at = today
+        transfer.save(update_fields=["notice_sent_at"])
+        _log(case, actor, request, {"transfer": [None, str(transfer)]})
+        close_case(
+            case,
+            actor=actor,
+            reason=SupportCase.CloseReason.MOVED,
+            on=today,
+            report=_("Выпускник переехал: %(where)s. Направлено уведомление.") % {"where": transfer.to_external},
+            request=request,
+        )
+    return transfer
+
+
+@transaction.atomic
+def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, request=None) -> Transfer:
+    if transfer.notice_sent_at:
+        raise DomainError(_("Уведомление уже отмечено как направленное."))
+    on = on or _today()
+    _not_future(on, "notice_sent_at")
+    transfer.notice_sent_at = on
+    transfer.save(update_fields=["notice_sent_at"])
+    _log(transfer.case, actor, request, {"transfer_notice_sent": [None, on.isoformat()]})
+    return transfer
+
+
+@transaction.atomic
+def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None) -> Transfer:
+    """The receiving service takes the case with its whole history; the sender stops seeing it."""
+    transfer = Transfer.objects.select_for_update().select_related("case", "graduate").get(pk=transfer.pk)
+    if transfer.status != Transfer.Status.PENDING:
+        raise DomainError(_("Эта передача уже завершена или отменена."))
+    if actor.service_id != transfer.to_service_id and getattr(actor, "role", None) != "regional":
+        raise DomainError(_("Принять передачу может только принимающая служба."))
+    today = _today()
+    transfer.status, transfer.accepted_at, transfer.accepted_by = Transfer.Status.ACCEPTED, today, actor
+    transfer.save(update_fields=["status", "accepted_at", "accepted_by"])
+    graduate = transfer.graduate
+    updates = {"service": transfer.to_service, "incoming_service": None}
+    if transfer.to_service.territory_id:
+        updates["territory"] = transfer.to_service.territory
+    if transfer.new_address:
+        updates["actual_address"] = transfer.new_address
+    Graduate.objects.filter(pk=graduate.pk).update(**updates)
+    case = transfer.case
+    if specialist is None and actor.role == "specialist":
+        specialist = actor
+    case.specialist = specialist
+    case.save(update_fields=["specialist", "updated_at"])
+    audit.record(
+        Action.UPDATE,
+        request=request,
+        actor=actor,
+        obj=graduate,
+        service_id=transfer.to_service_id,
+        changes={"service": [str(transfer.from_service), str(transfer.to_service)], "transfer": [None, _("принято")]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def cancel_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
+    if transfer.status != Transfer.Status.PENDING:
+        raise DomainError(_("Эта передача уже завершена или отменена."))
+    transfer.status = Transfer.Status.CANCELLED
+    transfer.save(update_fields=["status"])
+    Graduate.objects.filter(pk=transfer.graduate_id).update(incoming_service=None)
+    _log(transfer.case, actor, request, {"transfer": [str(transfer), _("отменено")]})
+    return transfer
+
+
+# --- Reassignment --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reassign(cases, *, actor, to_specialist, reason: str, request=None) -> int:
+    """Give one or many cases to another specialist of the same service, keeping the reason."""
+    if not reason.strip():
+        raise DomainError(_("Укажите причину передачи."), field="reason")
+    count = 0
+    for case in cases:
+        if to_specialist.service_id != case.graduate.service_id or to_specialist.role not in (
+            "specialist",
+            "coordinator",
+        ):
+            raise DomainError(_("Специалист не из службы выпускника."), field="to_specialist")
+        if case.specialist_id == to_specialist.pk:
+            continue
+        Reassignment.objects.create(
+            case=case, from_specialist=case.specialist, to_specialist=to_specialist, reason=reason, decided_by=actor
+        )
+        before = str(case.specialist) if case.specialist else None
+        case.specialist = to_specialist
+        case.save(update_fields=["specialist", "updated_at"])
+        _log(case, actor, request, {"specialist": [before, str(to_specialist)]})
+        count += 1
+    return count

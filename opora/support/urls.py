@@ -1,0 +1,7 @@
+"""URLs of the support cycle; each views module owns its own patterns."""
+
+from opora.support.views import case, caseload
+
+app_name = "support"
+
+urlpatterns = case.urlpatterns + caseload.urlpatterns
