@@ -531,3 +531,6 @@ class Reassignment(models.Model):
         verbose_name = _("передача другому специалисту")
         verbose_name_plural = _("передачи другому специалисту")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_specialist or '—'} → {self.to_specialist or '—'}"
