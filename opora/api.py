@@ -4,8 +4,31 @@ from rest_framework.routers import DefaultRouter
 
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
+from opora.support.api import (
+    CaseViewSet,
+    ContractViewSet,
+    DomainViewSet,
+    JournalViewSet,
+    LevelChangeViewSet,
+    MeasureViewSet,
+    PlanViewSet,
+    ServiceKindViewSet,
+    SupportLevelViewSet,
+    TransferViewSet,
+)
 
 router = DefaultRouter()
 router.register("graduates", GraduateViewSet, basename="graduate")
 router.register("services", ServiceViewSet, basename="service")
 router.register("territories", TerritoryViewSet, basename="territory")
+# The support cycle (opora/support/api.py).
+router.register("cases", CaseViewSet, basename="case")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("level-changes", LevelChangeViewSet, basename="level-change")
+router.register("levels", SupportLevelViewSet, basename="support-level")
+router.register("domains", DomainViewSet, basename="domain")
+router.register("service-kinds", ServiceKindViewSet, basename="service-kind")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("journal", JournalViewSet, basename="journal-entry")
+router.register("transfers", TransferViewSet, basename="transfer")

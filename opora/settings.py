@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "opora.org",
     "opora.registry",
     "opora.support",
+    "opora.docs",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opora.core.context_processors.navigation",
+                "opora.support.context_processors.navigation",
             ],
         },
     },
@@ -247,6 +249,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a «status» or a «kind»: each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "opora.support.models.SupportCase.Status",
+        "PlanStatusEnum": "opora.support.models.SupportPlan.Status",
+        "MeasureStatusEnum": "opora.support.models.PlanMeasure.Status",
+        "TransferStatusEnum": "opora.support.models.Transfer.Status",
+        "ServiceKindEnum": "opora.org.models.Service.Kind",
+        "JournalKindEnum": "opora.support.models.JournalEntry.Kind",
+    },
 }
 
 # --- Demo data -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from opora.core.roles import Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-Action = Literal["view", "change", "delete", "audit"]
+Action = Literal["view", "change", "delete", "audit", "assign"]
 
 # action -> role -> reach ("service": the user's own service, "region": the user's region).
 POLICY: dict[str, dict[str, str]] = {
@@ -40,6 +40,8 @@ POLICY: dict[str, dict[str, str]] = {
     "delete": {Role.COORDINATOR: "service", Role.REGIONAL: "region"},
     # The audit log (who read and changed what) is for those who supervise, not for specialists.
     "audit": {Role.COORDINATOR: "service", Role.REGIONAL: "region"},
+    # Giving a graduate's case to another specialist is the coordinator's call (domain.md, «Who uses it»).
+    "assign": {Role.COORDINATOR: "service", Role.REGIONAL: "region"},
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import django_filters
 from django import forms
@@ -212,6 +214,20 @@ class FilterForm(BootstrapFormMixin, forms.Form):
     pass
 
 
+# Filters that later apps add to the registry list (the support app: the case's status, level and
+# specialist), registered from their AppConfig.ready() so that the registry imports none of them.
+# A factory takes the user and returns a django-filter Filter with choices within the user's reach.
+FilterFactory = Callable[[Any], django_filters.Filter]
+FILTER_EXTENSIONS: dict[str, FilterFactory] = {}
+
+
+def register_filter(name: str, factory: FilterFactory) -> None:
+    """Add a filter to the registry list (the page and the API alike), after the registry's own."""
+    if name in GraduateFilter.base_filters:
+        raise ValueError(f"the registry list already has a filter named {name!r}")
+    FILTER_EXTENSIONS[name] = factory
+
+
 class GraduateFilter(django_filters.FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
@@ -257,6 +273,15 @@ class GraduateFilter(django_filters.FilterSet):
         self.vendor = vendor
         self.filters["service"].queryset = Service.objects.visible_to(user).order_by("name")
         self.filters["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
+        for name, factory in FILTER_EXTENSIONS.items():
+            extension = factory(user)
+            extension.model, extension.parent = self.queryset.model, self
+            self.filters[name] = extension
+
+    @property
+    def extension_fields(self) -> list:
+        """The form fields of the filters other apps added (the filter bar renders them in a loop)."""
+        return [self.form[name] for name in FILTER_EXTENSIONS if name in self.form.fields]
 
     fuzzy = False  # set when nothing matched exactly and similar names are shown instead
 

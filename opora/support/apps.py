@@ -7,4 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Сопровождение"
 
     def ready(self) -> None:
-        from opora.support import tabs  # noqa: F401  (adds the support tabs to the graduate card)
+        from opora.support import (
+            registry_filters,  # noqa: F401  (adds the support filters to the registry list)
+            tabs,  # noqa: F401  (adds the support tabs to the graduate card)
+        )

@@ -19,8 +19,10 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from opora.core import audit
@@ -82,12 +84,20 @@ def _transition(case: SupportCase, to: str) -> None:
 
 def _log(case: SupportCase, actor, request, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
     """Support events are recorded against the graduate, so the card's history shows them."""
+    # Choice labels are lazy translations, which a JSONField cannot store: make them plain strings.
+    changes = {key: [force_str(v) if isinstance(v, Promise) else v for v in pair] for key, pair in changes.items()}
     audit.record(action, request=request, actor=actor, obj=case.graduate, changes=changes)
 
 
 def _lock(case: SupportCase) -> SupportCase:
     """Re-read the case under a row lock so that two people cannot move it at once."""
     return SupportCase.objects.select_for_update().select_related("graduate", "graduate__service").get(pk=case.pk)
+
+
+def _check_specialist(user, service_id: int | None, field: str, message: str = "") -> None:
+    """A case is led by a specialist (or the coordinator) of the service that holds the graduate."""
+    if user.service_id != service_id or user.role not in ("specialist", "coordinator") or not user.is_active:
+        raise DomainError(message or _("Специалист не из службы выпускника."), field=field)
 
 
 # --- Region set-up -----------------------------------------------------------------------------------
@@ -121,6 +131,8 @@ def open_case(
     """Open a new episode of support (выявлен). A graduate has at most one open case."""
     identified_at = identified_at or _today()
     _not_future(identified_at, "identified_at")
+    if specialist is not None:
+        _check_specialist(specialist, graduate.service_id, "specialist")
     if SupportCase.objects.filter(graduate=graduate, status__in=SupportCase.OPEN_STATUSES).exists():
         raise DomainError(_("У выпускника уже есть незавершённое сопровождение."))
     try:
@@ -153,9 +165,16 @@ def establish_contact(case: SupportCase, *, actor, on: dt.date | None = None, re
 
 
 def next_contract_number(service, year: int) -> tuple[str, int]:
-    """«N/ГГГГ»: the next number of the service's contracts in that year."""
-    last = Contract.objects.filter(service=service, year=year).aggregate(m=Max("sequence"))["m"] or 0
-    return f"{last + 1}/{year}", last + 1
+    """«N/ГГГГ»: the next number of the service's contracts in that year.
+
+    A number typed by hand has no sequence; the automatic one skips it rather than collide with it.
+    """
+    contracts = Contract.objects.filter(service=service, year=year)
+    sequence = (contracts.aggregate(m=Max("sequence"))["m"] or 0) + 1
+    typed = set(contracts.filter(sequence__isnull=True).values_list("number", flat=True))
+    while f"{sequence}/{year}" in typed:
+        sequence += 1
+    return f"{sequence}/{year}", sequence
 
 
 @transaction.atomic
@@ -182,8 +201,11 @@ def sign_contract(
     case = _lock(case)
     _transition(case, Status.ACTIVE)
     _not_future(signed_at, "signed_at")
+    if case.contact_at and signed_at < case.contact_at:
+        raise DomainError(_("Договор не может быть подписан раньше установления контакта."), field="signed_at")
     graduate = case.graduate
-    if not graduate.consents.filter(withdrawn_at__isnull=True, given_at__lte=signed_at).exists():
+    in_force = Q(valid_until__isnull=True) | Q(valid_until__gte=signed_at)
+    if not graduate.consents.filter(in_force, withdrawn_at__isnull=True, given_at__lte=signed_at).exists():
         raise DomainError(
             _(
                 "Нет действующего письменного согласия на обработку персональных данных: внесите его на вкладке «Согласие»."
@@ -357,6 +379,8 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
     on = on or _today()
     _not_future(on, "closed_at")
     _transition(case, Status.REFUSED)
+    if on < case.identified_at:
+        raise DomainError(_("Отказ не может быть оформлен раньше выявления."), field="closed_at")
     before = case.get_status_display()
     case.status, case.closed_at, case.close_reason, case.close_report = (
         Status.REFUSED,
@@ -450,7 +474,8 @@ def create_plan(
                 text=measure.text,
                 responsible=measure.responsible,
                 responsible_name=measure.responsible_name,
-                deadline=max(measure.deadline, starts_on),
+                # Within the new period, which may be shorter than the old one (a level change).
+                deadline=min(max(measure.deadline, starts_on), plan.ends_on),
                 status=measure.status,
                 carried_from=measure,
             )
@@ -487,6 +512,9 @@ def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeas
     goal = fields.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         raise DomainError(_("Цель из другого плана."), field="goal")
+    domain = fields.get("domain")
+    if domain is not None and domain.region_id != plan.case.graduate.service.region_id:
+        raise DomainError(_("Эта сфера не действует в регионе."), field="domain")
     deadline = fields["deadline"]
     if not plan.starts_on <= deadline <= plan.ends_on:
         raise DomainError(
@@ -530,6 +558,8 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
     _editable_plan(plan)
     if plan.status == SupportPlan.Status.APPROVED:
         raise DomainError(_("План уже утверждён."))
+    if on is not None:
+        _not_future(on, "approved_at")
     if not plan.measures.exists():
         raise DomainError(_("В плане нет ни одного мероприятия."))
     plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
@@ -556,6 +586,10 @@ def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> Jo
     measure = fields.get("measure")
     if measure is not None and measure.plan.case_id != case.pk:
         raise DomainError(_("Мероприятие из плана другого сопровождения."), field="measure")
+    region_id = case.graduate.service.region_id
+    for name in ("domain", "service_kind"):
+        if fields.get(name) is not None and fields[name].region_id != region_id:
+            raise DomainError(_("Этот справочник не действует в регионе."), field=name)
     if not (fields.get("text") or "").strip():
         raise DomainError(_("Опишите, что сделано."), field="text")
     entry = JournalEntry(case=case, graduate_id=case.graduate_id, author=actor, **fields)
@@ -675,6 +709,8 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
         raise DomainError(_("Эта передача уже завершена или отменена."))
     if actor.service_id != transfer.to_service_id and getattr(actor, "role", None) != "regional":
         raise DomainError(_("Принять передачу может только принимающая служба."))
+    if specialist is not None:
+        _check_specialist(specialist, transfer.to_service_id, "specialist", _("Специалист не из принимающей службы."))
     today = _today()
     transfer.status, transfer.accepted_at, transfer.accepted_by = Transfer.Status.ACCEPTED, today, actor
     transfer.save(update_fields=["status", "accepted_at", "accepted_by"])

@@ -6,8 +6,8 @@ centre. A foreign record must answer exactly as a record that does not exist (40
 for a role that reaches no personal data at all), must not change, and must never show up
 in a list, a search, a count or the audit log. Zero leaks.
 
-A guard test walks the URL configuration so that a new endpoint under /graduates/ or
-/api/v1/ cannot be added without joining this matrix.
+A guard test walks the URL configuration so that a new endpoint under /graduates/, /api/v1/
+or /support/ cannot be added without joining this matrix.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from opora.core.audit import record
 from opora.core.models import AuditEvent
 from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate
+from opora.support.tests.scoping import URL_KWARG as SUPPORT_RECORDS
+from opora.support.tests.scoping import support_history, support_url_kwargs
 
 ROLES = ["specialist", "other_specialist", "coordinator", "regional", "attracted", "admin"]
 MISSING_PK = 987654
@@ -48,6 +50,42 @@ class Endpoint:
         return f"{self.name}:{self.method}{suffix}"
 
 
+# The support pages of the card. A kind naming a support record (case, contract, plan, measure,
+# transfer) builds the URL with that record of the graduate (opora/support/tests/scoping.py).
+SUPPORT_ENDPOINTS = [
+    Endpoint("support:case", "get", "view", "object"),
+    Endpoint("support:case_open", "post", "change", "object"),
+    Endpoint("support:case_detail", "get", "view", "case"),
+    Endpoint("support:case_contact", "post", "change", "case"),
+    Endpoint("support:contract_sign", "get", "view", "case"),
+    Endpoint("support:contract_sign", "post", "change", "case"),
+    Endpoint("support:level_change", "get", "view", "case"),
+    Endpoint("support:level_change", "post", "change", "case"),
+    Endpoint("support:case_refuse", "get", "view", "case"),
+    Endpoint("support:case_refuse", "post", "change", "case"),
+    Endpoint("support:case_close", "get", "view", "case"),
+    Endpoint("support:case_close", "post", "change", "case"),
+    Endpoint("support:transfer_start", "get", "view", "case"),
+    Endpoint("support:transfer_start", "post", "change", "case"),
+    Endpoint("support:contract_renew", "get", "view", "contract"),
+    Endpoint("support:contract_renew", "post", "change", "contract"),
+    Endpoint("support:contract_scan", "get", "view", "contract"),
+    Endpoint("support:transfer_notified", "post", "change", "transfer"),
+    Endpoint("support:transfer_cancel", "post", "change", "transfer"),
+    Endpoint("support:transfer_accept", "post", "change", "transfer"),
+    Endpoint("support:plan", "get", "view", "object"),
+    Endpoint("support:plan_create", "post", "change", "object"),
+    Endpoint("support:plan_version", "get", "view", "plan"),
+    Endpoint("support:plan_goal_add", "post", "change", "plan"),
+    Endpoint("support:plan_measure_add", "post", "change", "plan"),
+    Endpoint("support:plan_approve", "post", "change", "plan"),
+    Endpoint("support:measure_update", "get", "view", "measure"),
+    Endpoint("support:measure_update", "post", "change", "measure"),
+    Endpoint("support:journal", "get", "view", "object"),
+    Endpoint("support:journal", "post", "change", "object"),
+]
+# The receiving service's list of incoming transfers (its scoping: opora/support/tests/test_views_transfer.py).
+SUPPORT_LIST_ENDPOINTS = [Endpoint("support:incoming_transfers", "get", "change", "incoming")]
 OBJECT_ENDPOINTS = [
     Endpoint("registry:detail", "get", "view", "object"),
     Endpoint("registry:update", "get", "change", "object"),
@@ -63,6 +101,12 @@ OBJECT_ENDPOINTS = [
     Endpoint("graduate-detail", "get", "view", "object", api=True),
     Endpoint("graduate-detail", "patch", "view", "object", api=True),
     Endpoint("graduate-detail", "put", "view", "object", api=True),
+    # Documents (opora.docs): .docx downloads of the graduate and of its support records.
+    Endpoint("docs:social_card", "get", "view", "object"),
+    Endpoint("docs:contract", "get", "view", "contract"),
+    Endpoint("docs:plan", "get", "view", "plan"),
+    Endpoint("docs:transfer", "get", "view", "transfer"),
+    *SUPPORT_ENDPOINTS,
 ]
 LIST_ENDPOINTS = [
     Endpoint("registry:list", "get", "view", "list"),
@@ -88,7 +132,77 @@ DIRECTORY_ENDPOINTS = [
     Endpoint("service-list", "get", "directory", "directory_list", api=True),
     Endpoint("territory-list", "get", "directory", "directory_list", api=True),
 ]
-MATRIX = OBJECT_ENDPOINTS + LIST_ENDPOINTS + CREATE_ENDPOINTS + DIRECTORY_ENDPOINTS
+MATRIX = OBJECT_ENDPOINTS + LIST_ENDPOINTS + CREATE_ENDPOINTS + DIRECTORY_ENDPOINTS + SUPPORT_LIST_ENDPOINTS
+# The caseload («Мои выпускники») and the coordinator's reassignment: see the caseload tests at the end.
+CASELOAD_ENDPOINTS = [
+    Endpoint("support:caseload", "get", "view", "caseload"),
+    Endpoint("support:caseload_reassign", "post", "assign", "caseload"),
+]
+MATRIX += CASELOAD_ENDPOINTS
+
+# The support API (opora/support/api.py): records reached by their own id. The kind names the
+# record of the graduate whose id the URL takes; see the support API section at the end.
+SUPPORT_API_OBJECT_ENDPOINTS = [
+    Endpoint("case-detail", "get", "view", "case", api=True),
+    Endpoint("case-contact", "post", "change", "case", api=True),
+    Endpoint("case-sign-contract", "post", "change", "case", api=True),
+    Endpoint("case-change-level", "post", "change", "case", api=True),
+    Endpoint("case-refuse", "post", "change", "case", api=True),
+    Endpoint("case-close", "post", "change", "case", api=True),
+    Endpoint("case-reassign", "post", "assign", "case", api=True),
+    Endpoint("case-transfer", "post", "change", "case", api=True),
+    Endpoint("contract-detail", "get", "view", "contract", api=True),
+    Endpoint("contract-renew", "post", "change", "contract", api=True),
+    Endpoint("level-change-detail", "get", "view", "level_change", api=True),
+    Endpoint("plan-detail", "get", "view", "plan", api=True),
+    Endpoint("plan-approve", "post", "change", "plan", api=True),
+    Endpoint("plan-goals", "post", "change", "plan", api=True),
+    Endpoint("measure-detail", "get", "view", "measure", api=True),
+    Endpoint("measure-detail", "patch", "change", "measure", api=True),
+    Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
+    Endpoint("transfer-detail", "get", "view", "transfer", api=True),
+    Endpoint("transfer-accept", "post", "change", "transfer", api=True),
+    Endpoint("transfer-cancel", "post", "change", "transfer", api=True),
+    Endpoint("transfer-notice-sent", "post", "change", "transfer", api=True),
+]
+SUPPORT_API_LIST_ENDPOINTS = [
+    Endpoint("case-list", "get", "view", "case", api=True),
+    Endpoint("case-list", "get", "view", "case", api=True, query={"graduate": "graduate"}),
+    Endpoint("contract-list", "get", "view", "contract", api=True),
+    Endpoint("contract-list", "get", "view", "contract", api=True, query={"case": "case"}),
+    Endpoint("level-change-list", "get", "view", "level_change", api=True),
+    Endpoint("level-change-list", "get", "view", "level_change", api=True, query={"case": "case"}),
+    Endpoint("plan-list", "get", "view", "plan", api=True),
+    Endpoint("plan-list", "get", "view", "plan", api=True, query={"graduate": "graduate"}),
+    Endpoint("measure-list", "get", "view", "measure", api=True),
+    Endpoint("measure-list", "get", "view", "measure", api=True, query={"plan": "plan"}),
+    Endpoint("journal-entry-list", "get", "view", "journal", api=True),
+    Endpoint("journal-entry-list", "get", "view", "journal", api=True, query={"case": "case"}),
+    Endpoint("transfer-list", "get", "view", "transfer", api=True),
+    Endpoint("transfer-list", "get", "view", "transfer", api=True, query={"direction": "incoming"}),
+]
+# A new record that names a foreign one (the kind: which) in its body.
+SUPPORT_API_CREATE_ENDPOINTS = [
+    Endpoint("case-list", "post", "change", "graduate", api=True),
+    Endpoint("plan-list", "post", "change", "case", api=True),
+    Endpoint("measure-list", "post", "change", "plan", api=True),
+    Endpoint("journal-entry-list", "post", "change", "case", api=True),
+]
+# The region's support directories: not personal data, like services and territories.
+SUPPORT_API_DIRECTORY_ENDPOINTS = [
+    Endpoint("support-level-list", "get", "directory", "support_level", api=True),
+    Endpoint("support-level-detail", "get", "directory", "support_level", api=True),
+    Endpoint("domain-list", "get", "directory", "domain", api=True),
+    Endpoint("domain-detail", "get", "directory", "domain", api=True),
+    Endpoint("service-kind-list", "get", "directory", "service_kind", api=True),
+    Endpoint("service-kind-detail", "get", "directory", "service_kind", api=True),
+]
+MATRIX += (
+    SUPPORT_API_OBJECT_ENDPOINTS
+    + SUPPORT_API_LIST_ENDPOINTS
+    + SUPPORT_API_CREATE_ENDPOINTS
+    + SUPPORT_API_DIRECTORY_ENDPOINTS
+)
 
 # URL names under /graduates/ or /api/v1/ that show no personal data and no directory row.
 EXEMPT = {"api-root": "the API's table of contents: links only"}
@@ -153,6 +267,8 @@ def _url(endpoint: Endpoint, graduate_pk, consent_pk=None) -> str:
         return reverse(endpoint.name, kwargs={"pk": graduate_pk, "consent_pk": consent_pk})
     if endpoint.kind == "photo":
         return reverse(endpoint.name, kwargs={"pk": graduate_pk, "kind": "portrait"})
+    if endpoint.kind in SUPPORT_RECORDS:
+        return reverse(endpoint.name, kwargs=support_url_kwargs(endpoint.kind, graduate_pk))
     return reverse(endpoint.name, kwargs={"pk": graduate_pk})
 
 
@@ -415,10 +531,351 @@ def _routes(resolver=None, prefix: str = "", namespace: str = ""):
 def test_every_graduate_and_api_endpoint_is_in_the_scoping_matrix():
     covered = {e.name for e in MATRIX} | set(EXEMPT)
     all_routes = list(_routes())
-    routes = [(route, name) for route, name in all_routes if route.startswith(("graduates/", "api/v1/"))]
+    routes = [
+        (route, name)
+        for route, name in all_routes
+        if route.startswith(("graduates/", "api/v1/", "support/", "caseload/"))
+    ]
 
     assert routes, "the URL walk found nothing: the guard itself is broken"
     missing = sorted({f"{route} ({name})" for route, name in routes if name not in covered})
     assert not missing, f"endpoints not in the scoping matrix: {missing}"
     stale = sorted(covered - {name for _route, name in all_routes})
     assert not stale, f"the matrix lists endpoints that no longer exist: {stale}"
+
+
+# --- The caseload (opora/support/views/caseload.py) ----------------------------------------------
+
+
+def _open_cases(world, case):
+    """An open case for the role's own record and for its foreign one, both led by the role's user."""
+    from opora.support.models import SupportCase
+
+    def open_for(graduate):
+        return SupportCase.objects.create(
+            graduate=graduate,
+            specialist=case.user if case.user.role == "specialist" else None,
+            status=SupportCase.Status.ACTIVE,
+            identified_at=dt.date(2024, 1, 10),
+            activated_at=dt.date(2024, 2, 1),
+        )
+
+    return open_for(case.own), open_for(case.foreign)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_caseload_shows_only_cases_within_the_scope(client, world, role):
+    case = world[role]
+    _open_cases(world, case)
+    client.force_login(case.user)
+    own_service = {"service": case.own.service_id} if role == "regional" else {}
+
+    response = client.get(reverse("support:caseload"), own_service)
+    pointed = client.get(reverse("support:caseload"), {"service": case.foreign_service.pk})
+
+    if not case.visible:
+        assert response.status_code == pointed.status_code == 403
+        return
+    assert response.status_code == pointed.status_code == 200
+    assert case.own.full_name in response.content.decode()
+    for body in (response.content.decode(), pointed.content.decode()):
+        assert case.foreign.full_name not in body
+        assert reverse("registry:detail", args=[case.foreign.pk]) not in body
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_can_reassign_a_case_out_of_reach(client, world, role):
+    from opora.support.models import Reassignment, SupportCase
+
+    case = world[role]
+    _own, foreign = _open_cases(world, case)
+    before = foreign.specialist_id
+    target = case.user if case.user.role in ("specialist", "coordinator") else None
+    client.force_login(case.user)
+    data = {"cases": [foreign.pk], "to_specialist": getattr(target, "pk", MISSING_PK), "reason": "чужая правка"}
+
+    response = client.post(reverse("support:caseload_reassign"), {**data, "service": case.own.service_id})
+    pointed = client.post(reverse("support:caseload_reassign"), {**data, "service": case.foreign_service.pk})
+
+    expected = 400 if can(case.user, "assign") else 403
+    assert response.status_code == pointed.status_code == expected
+    assert case.foreign.full_name not in response.content.decode()
+    assert SupportCase.objects.get(pk=foreign.pk).specialist_id == before
+    assert not Reassignment.objects.exists()
+
+
+# --- The support API (opora/support/api.py) ------------------------------------------------------
+
+
+def _support_api_records():
+    from opora.support.models import (
+        Contract,
+        JournalEntry,
+        LevelChange,
+        PlanMeasure,
+        SupportCase,
+        SupportPlan,
+        Transfer,
+    )
+
+    # kind -> (model, path from the model to the graduate)
+    return {
+        "case": (SupportCase, "graduate"),
+        "contract": (Contract, "case__graduate"),
+        "level_change": (LevelChange, "case__graduate"),
+        "plan": (SupportPlan, "case__graduate"),
+        "measure": (PlanMeasure, "plan__case__graduate"),
+        "journal": (JournalEntry, "graduate"),
+        "transfer": (Transfer, "graduate"),
+    }
+
+
+def _support_pk(kind: str, graduate) -> int:
+    """The id of ``graduate``'s record of ``kind`` (its support history: opora/support/tests/scoping.py)."""
+    if kind == "graduate":
+        return graduate.pk
+    model, path = _support_api_records()[kind]
+    return model.objects.filter(**{path: graduate}).values_list("pk", flat=True).get()
+
+
+def _support_ids(kind: str, graduates) -> set[int]:
+    model, path = _support_api_records()[kind]
+    return set(model.objects.filter(**{f"{path}__in": graduates}).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def support_world(world):
+    """The world, with a whole support history for each of its three graduates."""
+    graduates = {c.own for c in world.values()} | {c.foreign for c in world.values()}
+    for graduate in graduates:
+        support_history(graduate)
+    return world
+
+
+def _support_fingerprint(graduate) -> tuple:
+    """Everything of the graduate's support that a request leaking through the scope would change."""
+    from opora.support.models import Contract, JournalEntry, LevelChange, PlanGoal, PlanMeasure, SupportCase, Transfer
+
+    graduate = Graduate.objects.get(pk=graduate.pk)
+    return (
+        graduate.service_id,
+        graduate.incoming_service_id,
+        tuple(SupportCase.objects.filter(graduate=graduate).values_list("status", "specialist_id", "updated_at")),
+        tuple(Contract.objects.filter(case__graduate=graduate).values_list("pk", "terminated_at")),
+        tuple(LevelChange.objects.filter(case__graduate=graduate).values_list("pk", "level_id")),
+        tuple(graduate.support_cases.values_list("plans__pk", "plans__status", "plans__approved_at")),
+        PlanGoal.objects.filter(plan__case__graduate=graduate).count(),
+        tuple(PlanMeasure.objects.filter(plan__case__graduate=graduate).values_list("pk", "status", "result")),
+        JournalEntry.objects.filter(graduate=graduate).count(),
+        tuple(Transfer.objects.filter(graduate=graduate).values_list("pk", "status", "notice_sent_at")),
+    )
+
+
+def _support_payload(endpoint: Endpoint, target) -> dict:
+    """A request body that would really change ``target``'s support if the scope let it through."""
+    from opora.org.models import User
+    from opora.support.models import Domain, SupportLevel
+
+    today = dt.date.today().isoformat()
+    region = target.service.region_id
+    levels = SupportLevel.objects.filter(region_id=region).order_by("order")
+    colleague = User.objects.filter(service=target.service, role__in=["specialist", "coordinator"]).first()
+    return {
+        "case-contact": {},
+        "case-sign-contract": {
+            "level": levels.first().pk,
+            "signed_at": today,
+            "help_agreed": "Помощь",
+            "graduate_obligations": "Обязательства",
+        },
+        "case-change-level": {"level": levels.last().pk, "reason": "чужая правка"},
+        "case-refuse": {"note": "чужая правка"},
+        "case-close": {"close_reason": "adapted", "close_report": "чужая правка"},
+        "case-reassign": {"to_specialist": getattr(colleague, "pk", MISSING_PK), "reason": "чужая правка"},
+        "case-transfer": {"moved_at": today, "to_external": "Другая область"},
+        "contract-renew": {"signed_at": today},
+        "plan-approve": {},
+        "plan-goals": {"domain": Domain.objects.filter(region_id=region).first().pk, "text": "чужая правка"},
+        "measure-detail": {"status": "done", "result": "чужая правка"},
+        "transfer-accept": {},
+        "transfer-cancel": {},
+        "transfer-notice-sent": {},
+    }.get(endpoint.name, {})
+
+
+def _support_url(endpoint: Endpoint, pk) -> str:
+    if endpoint.name.endswith("-list"):
+        return reverse(endpoint.name)
+    return reverse(endpoint.name, kwargs={"pk": pk})
+
+
+@pytest.mark.parametrize("endpoint", SUPPORT_API_OBJECT_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_foreign_support_record_answers_like_a_missing_one_and_does_not_change(client, support_world, role, endpoint):
+    case = support_world[role]
+    client.force_login(case.user)
+    foreign = case.foreign
+    before = _support_fingerprint(foreign)
+    data = _support_payload(endpoint, foreign)
+
+    response = _request(client, endpoint, _support_url(endpoint, _support_pk(endpoint.kind, foreign)), data)
+    missing = _request(client, endpoint, _support_url(endpoint, MISSING_PK), data)
+
+    expected = _refused_status(case.user, endpoint)
+    assert response.status_code == expected
+    assert missing.status_code == expected, "a missing record must answer exactly like a foreign one"
+    assert response.json() == missing.json()
+    assert foreign.last_name not in response.content.decode()
+    assert _support_fingerprint(foreign) == before
+
+
+@pytest.mark.parametrize("endpoint", SUPPORT_API_OBJECT_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_the_same_support_endpoint_reaches_a_record_within_the_scope(client, support_world, role, endpoint):
+    """The positive control: the 404s above come from the scope, not from a broken URL or body."""
+    case = support_world[role]
+    client.force_login(case.user)
+    url = _support_url(endpoint, _support_pk(endpoint.kind, case.own))
+
+    response = _request(client, endpoint, url, _support_payload(endpoint, case.own))
+
+    if can(case.user, endpoint.action):
+        assert response.status_code in (200, 201, 400), response.content
+        if response.status_code == 400:  # the workflow refused (the state), not the body's shape
+            assert list(response.json()) == ["non_field_errors"], response.content
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("endpoint", SUPPORT_API_LIST_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_support_lists_show_only_the_records_within_the_scope(client, support_world, role, endpoint):
+    case = support_world[role]
+    client.force_login(case.user)
+    query = {
+        key: "incoming" if value == "incoming" else _support_pk(value, case.foreign)
+        for key, value in endpoint.query.items()
+    }
+
+    response = client.get(reverse(endpoint.name), {**query, "page_size": 200})
+
+    if not case.visible:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    shown = _api_ids(response)
+    visible = _support_ids(
+        endpoint.kind, [g for c in support_world.values() for g in (c.own, c.foreign) if g.pk in case.visible]
+    )
+    assert not shown & _support_ids(endpoint.kind, [case.foreign])
+    assert shown <= visible
+    assert response.json()["count"] == len(shown)
+    assert case.foreign.full_name not in response.content.decode()
+    if not endpoint.query:
+        assert shown == visible
+
+
+@pytest.mark.parametrize("endpoint", SUPPORT_API_CREATE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_can_add_a_support_record_to_a_foreign_one(client, support_world, role, endpoint):
+    from opora.support.models import Domain
+
+    case = support_world[role]
+    client.force_login(case.user)
+    field = endpoint.kind
+    body = {
+        "kind": "phone",
+        "text": "чужая правка",
+        "domain": Domain.objects.filter(region_id=case.own.service.region_id).first().pk,
+        "responsible": "specialist",
+        "deadline": dt.date.today().isoformat(),
+    }
+    before = _support_fingerprint(case.foreign)
+    foreign_pk = _support_pk(field, case.foreign)
+
+    response = _request(client, endpoint, reverse(endpoint.name), {**body, field: foreign_pk})
+    missing = _request(client, endpoint, reverse(endpoint.name), {**body, field: MISSING_PK})
+
+    if not can(case.user, endpoint.action):
+        assert response.status_code == missing.status_code == 403
+    else:
+        assert response.status_code == missing.status_code == 400
+        assert list(response.json()) == [field]
+        as_missing = [m.replace(str(MISSING_PK), "ID") for m in missing.json()[field]]
+        assert [m.replace(str(foreign_pk), "ID") for m in response.json()[field]] == as_missing
+    assert _support_fingerprint(case.foreign) == before
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kind", "field", "foreign"),
+    [
+        ("case-sign-contract", "case", "level", "outside_level"),
+        ("case-change-level", "case", "level", "outside_level"),
+        ("case-transfer", "case", "to_service", "outside_service"),
+        ("plan-goals", "plan", "domain", "outside_domain"),
+        ("measure-list", "plan", "goal", "foreign_goal"),
+        ("journal-entry-list", "case", "measure", "foreign_measure"),
+        ("journal-entry-list", "case", "service_kind", "outside_service_kind"),
+    ],
+)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_ones_own_support_record_cannot_point_at_a_foreign_one(
+    client, support_world, role, endpoint, kind, field, foreign
+):
+    """References in a request are narrowed to what the user may use: a foreign one is «not found»."""
+    from opora.support.models import Domain, PlanGoal, PlanMeasure, ServiceKind, SupportLevel
+
+    case = support_world[role]
+    client.force_login(case.user)
+    outside = support_world["regional"].foreign
+    outside_region = outside.service.region_id
+    foreign_pk = {
+        "outside_level": lambda: SupportLevel.objects.filter(region_id=outside_region).first().pk,
+        "outside_service": lambda: support_world["regional"].foreign_service.pk,
+        "outside_domain": lambda: Domain.objects.filter(region_id=outside_region).first().pk,
+        "outside_service_kind": lambda: ServiceKind.objects.filter(region_id=outside_region).first().pk,
+        "foreign_goal": lambda: PlanGoal.objects.get(plan__case__graduate=case.foreign).pk,
+        "foreign_measure": lambda: PlanMeasure.objects.get(plan__case__graduate=case.foreign).pk,
+    }[foreign]()
+    own_pk = _support_pk(kind, case.own)
+    plain = Endpoint(endpoint, "post", "change", kind, api=True)
+    url = reverse(endpoint) if endpoint.endswith("-list") else reverse(endpoint, kwargs={"pk": own_pk})
+    body = {
+        **_support_payload(plain, case.own),
+        **({kind: own_pk} if endpoint.endswith("-list") else {}),
+        "kind": "phone",
+        "text": "Запись",
+        "responsible": "specialist",
+        "deadline": dt.date.today().isoformat(),
+        "moved_at": dt.date.today().isoformat(),
+        field: foreign_pk,
+    }
+    body.pop("to_external", None)
+    before = (_support_fingerprint(case.own), _support_fingerprint(case.foreign))
+
+    response = _request(client, plain, url, body)
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert "объект не существует" in response.json()[field][0]
+    assert (_support_fingerprint(case.own), _support_fingerprint(case.foreign)) == before
+
+
+@pytest.mark.parametrize("endpoint", SUPPORT_API_DIRECTORY_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_support_directories_of_another_region_are_hidden_from_its_staff(client, support_world, role, endpoint):
+    from opora.support.models import Domain, ServiceKind, SupportLevel
+
+    case = support_world[role]
+    client.force_login(case.user)
+    model = {"support_level": SupportLevel, "domain": Domain, "service_kind": ServiceKind}[endpoint.kind]
+    target = model.objects.filter(region=support_world["regional"].foreign_service.region).first()
+    is_admin = role == "admin"
+
+    if endpoint.name.endswith("-list"):
+        response = client.get(reverse(endpoint.name), {"page_size": 200})
+        assert response.status_code == 200
+        assert (target.pk in _api_ids(response)) is is_admin
+        return
+    response = client.get(reverse(endpoint.name, kwargs={"pk": target.pk}))
+    assert response.status_code == (200 if is_admin else 404)

@@ -16,8 +16,9 @@ from opora.core.audit import record
 from opora.core.models import AuditEvent
 from opora.registry.models import Consent, VulnerableCategory
 
-LIST_BUDGET = 15
-SEARCH_BUDGET = 17  # + the check whether anything matches exactly (typo fallback)
+# + 2 for the choices of the support app's filters in the filter bar (level, specialist).
+LIST_BUDGET = 17
+SEARCH_BUDGET = 19  # + the check whether anything matches exactly (typo fallback)
 CARD_BUDGET = {"registry:detail": 12, "registry:consents": 12, "registry:history": 15}
 API_LIST_BUDGET = 12
 API_DETAIL_BUDGET = 10

@@ -8,7 +8,9 @@
 * about 2,300 graduates (``--graduates N``) spread over the services by the size of the
   territory, with valid SNILS, phones, addresses, status, housing, education, employment,
   vulnerable categories and written consents;
-* five users: ``region``, ``coordinator1``, ``specialist1``, ``specialist2`` and ``admin``.
+* five users: ``region``, ``coordinator1``, ``specialist1``, ``specialist2`` and ``admin``;
+* when the support app is installed, its demo data (``manage.py load_demo_support``: cases,
+  contracts, levels, plans, journal, transfers), called by name at the end.
 
 The data are deterministic for a given day (``random.Random(2026)`` and a seeded Faker):
 dates are counted back from today so that every graduate is 15–23 years old.
@@ -20,7 +22,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -735,6 +739,9 @@ class Command(BaseCommand):
             if not is_new:
                 line += " — " + _("уже существует, пароль не изменён")
             self.stdout.write(line)
+        # The support cycle's demo data live with the support app; the registry names it, never imports it.
+        if apps.is_installed("opora.support"):
+            call_command("load_demo_support", stdout=self.stdout, stderr=self.stderr)
 
     def directories(self) -> tuple[Region, list[Territory], list[Service], Service]:
         region, _created = Region.objects.get_or_create(name=REGION_NAME, defaults={"code": REGION_CODE})

@@ -1,0 +1,96 @@
+"""Downloading documents of a graduate as editable .docx files (open in Word to edit and print).
+
+Each view fetches the graduate through the access scope, then the document's record through
+its own scope and only among that graduate's records (another graduate's contract is a 404
+here, like a record that does not exist), audits the export and returns the file.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.views import View
+
+from opora.core import audit
+from opora.core.models import AuditEvent
+from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.docs import services
+from opora.docs.models import DocumentTemplate
+from opora.registry.models import Graduate
+
+Kind = DocumentTemplate.Kind
+
+
+def docx_response(content: bytes, name: str, ascii_name: str) -> HttpResponse:
+    """The file as an attachment with its Russian name (RFC 6266 / RFC 5987) and a plain fallback."""
+    response = HttpResponse(content, content_type=services.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Length"] = str(len(content))
+    # Personal data: never kept by a browser's or a proxy's cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DocumentView(ScopedMixin, View):
+    """The base of the document downloads: scope, audit, file."""
+
+    model = Graduate
+    kind: str
+
+    def graduate_queryset(self):
+        return Graduate.objects.select_related("service__region", "territory")
+
+    def get_graduate(self, pk) -> Graduate:
+        return get_in_scope_or_404(self.request, self.graduate_queryset(), "view", pk=pk)
+
+    def respond(self, graduate: Graduate, obj, context: dict, region) -> HttpResponse:
+        content = services.render(self.kind, context, region=region)
+        changes = {"document": self.kind}
+        if obj is not None and obj is not graduate:
+            changes["record"] = str(obj)
+        audit.record(AuditEvent.Action.EXPORT, request=self.request, obj=graduate, changes=changes)
+        name, ascii_name = services.file_name(self.kind, obj, graduate)
+        return docx_response(content, name, ascii_name)
+
+
+class ContractDocumentView(DocumentView):
+    kind = Kind.CONTRACT
+
+    def get(self, request, pk, contract_pk):
+        graduate = self.get_graduate(pk)
+        contract = get_in_scope_or_404(
+            request, services.contract_queryset(), "view", pk=contract_pk, case__graduate_id=graduate.pk
+        )
+        return self.respond(graduate, contract, services.contract_context(contract), contract.service.region_id)
+
+
+class PlanDocumentView(DocumentView):
+    kind = Kind.PLAN
+
+    def get(self, request, pk, plan_pk):
+        graduate = self.get_graduate(pk)
+        plan = get_in_scope_or_404(request, services.plan_queryset(), "view", pk=plan_pk, case__graduate_id=graduate.pk)
+        return self.respond(graduate, plan, services.plan_context(plan), graduate.service.region_id)
+
+
+class SocialCardDocumentView(DocumentView):
+    kind = Kind.SOCIAL_CARD
+
+    def graduate_queryset(self):
+        return services.social_card_queryset()
+
+    def get(self, request, pk):
+        graduate = self.get_graduate(pk)
+        return self.respond(graduate, graduate, services.social_card_context(graduate), graduate.service.region_id)
+
+
+class TransferNoticeDocumentView(DocumentView):
+    kind = Kind.TRANSFER_NOTICE
+
+    def get(self, request, pk, transfer_pk):
+        graduate = self.get_graduate(pk)
+        transfer = get_in_scope_or_404(
+            request, services.transfer_queryset(), "view", pk=transfer_pk, graduate_id=graduate.pk
+        )
+        return self.respond(graduate, transfer, services.transfer_context(transfer), transfer.from_service.region_id)

@@ -1,0 +1,165 @@
+"""Handing a case over on a move (000 §3.2.7): start, notice sent, cancel, and the receiving side.
+
+The sending service starts the transfer on the case tab; until the receiving service
+accepts it on its «Входящие передачи» page, both services see the graduate.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from opora.core import audit
+from opora.core.access import reach
+from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.registry.models import Graduate
+from opora.support import services
+from opora.support.forms import TransferActionForm, TransferForm
+from opora.support.models import Transfer
+from opora.support.views.base import CaseFormView, SupportCardView, call_service
+
+
+class TransferStartView(CaseFormView):
+    form_class = TransferForm
+    title = gettext_lazy("Передать в другую службу")
+    submit_label = gettext_lazy("Начать передачу")
+    intro = gettext_lazy(
+        "При переезде выпускника принимающую территорию уведомляют письменно в течение 3 дней. "
+        "До принятия выпускника видят обе службы. При переезде за пределы региона сопровождение "
+        "завершается с причиной «переезд»."
+    )
+
+    def form_kwargs(self, graduate, case):
+        return {"graduate": graduate}
+
+    def run(self, form, graduate, case):
+        data = form.cleaned_data
+        return call_service(
+            form,
+            services.start_transfer,
+            case,
+            actor=self.request.user,
+            moved_at=data["moved_at"],
+            to_service=data["to_service"],
+            to_external=data["to_external"],
+            new_address=data["new_address"],
+            recommendations=data["recommendations"],
+            request=self.request,
+        )
+
+    def success_message(self, transfer):
+        if transfer.status == Transfer.Status.PENDING:
+            return _("Передача начата: направьте уведомление в «%(to)s» до %(date)s.") % {
+                "to": transfer.to_service,
+                "date": transfer.notice_due.strftime("%d.%m.%Y"),
+            }
+        return _("Уведомление о переезде отмечено как направленное, сопровождение завершено.")
+
+
+class TransferActionView(SupportCardView):
+    """A button on a transfer: a POST through an empty form to a service; a refusal shows on the page."""
+
+    service = None
+    success = ""
+
+    def get_transfer(self, graduate):
+        return get_in_scope_or_404(
+            self.request,
+            Transfer.objects.select_related("case", "graduate", "from_service", "to_service"),
+            "change",
+            pk=self.kwargs["transfer_pk"],
+            graduate_id=graduate.pk,
+        )
+
+    def call(self, form, transfer):
+        return call_service(form, type(self).service, transfer, actor=self.request.user, request=self.request)
+
+    def refused(self, graduate, transfer, form):
+        from opora.support.views.case import case_tab
+
+        return case_tab(self, graduate, transfer.case, failed=("", form), status=400)
+
+    def post(self, request, pk, transfer_pk):
+        graduate = self.get_object()
+        transfer = self.get_transfer(graduate)
+        form = TransferActionForm(request.POST)
+        if form.is_valid() and self.call(form, transfer) is not None:
+            messages.success(request, self.success)
+            return redirect("support:case", pk=graduate.pk)
+        return self.refused(graduate, transfer, form)
+
+
+class TransferNotifiedView(TransferActionView):
+    service = services.mark_notice_sent
+    success = gettext_lazy("Отмечено: уведомление о переезде направлено.")
+
+
+class TransferCancelView(TransferActionView):
+    service = services.cancel_transfer
+    success = gettext_lazy("Передача отменена: выпускник остаётся в службе.")
+
+
+class TransferAcceptView(TransferActionView):
+    service = services.accept_transfer
+    success = gettext_lazy("Сопровождение принято: выпускник и вся его история теперь в вашей службе.")
+
+    def refused(self, graduate, transfer, form):
+        if self.request.POST.get("back") == "incoming":
+            return incoming_page(self.request, failed=form, status=400)
+        return super().refused(graduate, transfer, form)
+
+
+def incoming_page(request, *, failed=None, status=200):
+    transfers = Transfer.objects.restrict(request.user, "change").filter(status=Transfer.Status.PENDING)
+    if reach(request.user, "change") == "service":
+        transfers = transfers.filter(to_service_id=request.user.service_id)
+    transfers = list(
+        transfers.select_related("graduate", "from_service", "to_service", "started_by").order_by("notice_due", "id")
+    )
+    today = timezone.localdate()
+    for transfer in transfers:
+        transfer.overdue = transfer.notice_overdue(today)
+    audit.record_list_read(request, Graduate, [t.graduate_id for t in transfers])
+    errors = [message for messages_ in failed.errors.values() for message in messages_] if failed else []
+    return render(
+        request,
+        "support/incoming_transfers.html",
+        {"transfers": transfers, "today": today, "action_errors": errors},
+        status=status,
+    )
+
+
+class IncomingTransfersView(ScopedMixin, View):
+    """The receiving service's list of graduates handed to it and not yet accepted."""
+
+    model = Transfer
+    scope_action = "change"
+
+    def get(self, request):
+        return incoming_page(request)
+
+
+urlpatterns = [
+    path("graduates/<int:pk>/support/<int:case_pk>/transfer/", TransferStartView.as_view(), name="transfer_start"),
+    path(
+        "graduates/<int:pk>/support/transfers/<int:transfer_pk>/notified/",
+        TransferNotifiedView.as_view(),
+        name="transfer_notified",
+    ),
+    path(
+        "graduates/<int:pk>/support/transfers/<int:transfer_pk>/cancel/",
+        TransferCancelView.as_view(),
+        name="transfer_cancel",
+    ),
+    path(
+        "graduates/<int:pk>/support/transfers/<int:transfer_pk>/accept/",
+        TransferAcceptView.as_view(),
+        name="transfer_accept",
+    ),
+    path("support/transfers/incoming/", IncomingTransfersView.as_view(), name="incoming_transfers"),
+]
