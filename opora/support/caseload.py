@@ -9,8 +9,10 @@ The order, in words:
 1. cases in work (контакт установлен, на сопровождении) before cases only identified;
 2. then by the attention score, highest first: how far the last contact is past the
    level's norm, in norm intervals (0 while within the norm), plus the number of open plan
-   measures past their deadline. A graduate not contacted for 40 days at a weekly level
-   scores (40 − 7) / 7 ≈ 4.7; one with two overdue measures and a recent contact scores 2;
+   measures past their deadline, plus one when a deadline has already passed (the plan
+   was due for review, the contract has ended). A graduate not contacted for 40 days at a
+   weekly level scores (40 − 7) / 7 ≈ 4.7; one with two overdue measures and a recent
+   contact scores 2;
 3. then by the next due date (plan review, contract end, the 23rd birthday within three
    months), the earliest first; cases with nothing due come last;
 4. then by name.
@@ -222,7 +224,8 @@ def with_attention(cases: QuerySet, today: dt.date) -> QuerySet:
     )
     return qs.annotate(
         attention=Cast(F("contact_overdue_days"), FloatField()) / Cast(F("interval_days"), FloatField())
-        + Cast(F("overdue_measures"), FloatField()),
+        + Cast(F("overdue_measures"), FloatField())
+        + Case(When(due_state="past", then=Value(1.0)), default=Value(0.0), output_field=FloatField()),
     )
 
 

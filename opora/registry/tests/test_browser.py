@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from opora.conftest import PASSWORD
-from opora.registry.models import Graduate
+from opora.registry.models import Graduate, VulnerableCategory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +113,11 @@ def test_wrong_input_is_shown_in_russian_and_nothing_is_saved(page, live_server,
 
 
 def test_registry_works_on_a_phone_screen(browser, live_server, specialist, graduate):
+    # The longest category name makes the widest badge in the card's header.
+    # (Transactional tests flush the rows the migrations seeded, so it is made here.)
+    long_name = "Жилищные проблемы (нет жилья или проживание с неблагополучными родственниками)"
+    category, _ = VulnerableCategory.objects.get_or_create(code="housing_problems", defaults={"name": long_name})
+    graduate.vulnerable_categories.set([category])
     context = browser.new_context(
         locale="ru-RU", viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
@@ -121,10 +126,10 @@ def test_registry_works_on_a_phone_screen(browser, live_server, specialist, grad
         log_in(page, live_server, specialist.username)
         # The menu collapses behind the toggler, and the list has no horizontal scroll.
         assert page.get_by_role("button", name="Меню").is_visible()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.get_by_role("link", name=graduate.full_name).click()
         assert page.locator("#graduate-name").is_visible()
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
     assert Graduate.objects.count() == 1

@@ -180,3 +180,10 @@ def test_closed_cases_are_not_in_the_caseload(caseload_case, login, specialist):
 
     assert "Завершённова" not in body
     assert "У вас нет открытых сопровождений." in body
+
+
+def test_a_plan_review_already_past_due_comes_before_cases_that_are_on_time(caseload_case):
+    caseload_case("Вовремякина", contacted=1, plan_ends_in=3)
+    caseload_case("Просроченова", contacted=1, plan_ends_in=-10)
+
+    assert order() == ["Просроченова", "Вовремякина"]
