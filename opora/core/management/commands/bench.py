@@ -39,7 +39,8 @@ class Command(BaseCommand):
                 f"Пользователь «{user}» не найден (загрузите демо-регион: manage.py load_demo)."
             ) from None
         visible = Graduate.objects.restrict(who)
-        sample = visible.order_by("id").first()
+        # A graduate on support, if there is one: the support tabs then show real data.
+        sample = visible.filter(support_cases__status="active").order_by("id").first() or visible.order_by("id").first()
         if sample is None:
             raise CommandError("У пользователя нет доступных выпускников.")
         total = Graduate.objects.count()
@@ -52,6 +53,10 @@ class Command(BaseCommand):
             ("Поиск по фамилии", f"/graduates/?q={sample.last_name[:5].lower()}"),
             ("Фильтр: возраст 18–20, статус", "/graduates/?age_from=18&age_to=20&status_category=from_orphans"),
             ("Личное дело", f"/graduates/{sample.pk}/"),
+            ("Личное дело: сопровождение", f"/graduates/{sample.pk}/support/"),
+            ("Личное дело: план", f"/graduates/{sample.pk}/plan/"),
+            ("Личное дело: журнал", f"/graduates/{sample.pk}/journal/"),
+            ("Мои выпускники", "/caseload/"),
             ("API: список", "/api/v1/graduates/"),
             ("API: поиск", f"/api/v1/graduates/?q={sample.last_name[:5].lower()}"),
         ]
