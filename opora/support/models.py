@@ -315,6 +315,16 @@ class SupportPlan(models.Model):
     def __str__(self) -> str:
         return _("План, версия %(v)s") % {"v": self.version}
 
+    def review_due(self, today: dt.date, level_today: SupportLevel | None) -> str:
+        """Why the plan should be reviewed now (its period is over, or the level changed), or ""."""
+        if self.status == self.Status.SUPERSEDED:
+            return ""
+        if self.ends_on < today:
+            return _("период плана закончился %(date)s") % {"date": self.ends_on.strftime("%d.%m.%Y")}
+        if level_today is not None and self.level_id is not None and level_today.pk != self.level_id:
+            return _("уровень сопровождения изменился: теперь «%(level)s»") % {"level": level_today.name}
+        return ""
+
 
 class PlanGoal(models.Model):
     """A goal of the plan in one life domain."""

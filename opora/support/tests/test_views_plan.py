@@ -332,3 +332,23 @@ def test_the_plan_tab_costs_the_same_however_many_measures(
         client.get(url)
 
     assert len(big) == len(small)
+
+
+def test_the_plan_tab_asks_for_a_review_after_a_level_change(login, specialist, plan, levels):
+    client = login(specialist)
+    url = reverse("support:plan", args=[plan.case.graduate_id])
+    assert "plan-review-due" not in client.get(url).content.decode()
+
+    services.change_level(plan.case, levels["Интенсивный"], actor=specialist, reason="Потерял работу и жильё")
+
+    body = client.get(url).content.decode()
+    assert "plan-review-due" in body and "теперь «Интенсивный»" in body
+
+
+def test_the_plan_tab_asks_for_a_review_when_the_period_is_over(login, specialist, plan):
+    SupportPlan.objects.filter(pk=plan.pk).update(starts_on=days_ago(100), ends_on=days_ago(1))
+
+    body = login(specialist).get(reverse("support:plan", args=[plan.case.graduate_id])).content.decode()
+
+    assert "plan-review-due" in body
+    assert f"период плана закончился {days_ago(1):%d.%m.%Y}" in body

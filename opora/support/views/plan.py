@@ -77,6 +77,8 @@ def plan_tab(view: SupportCardView, graduate, plan: SupportPlan | None = None, *
     if plan is not None:
         context["sections"] = plan_sections(plan, today, editable=editable)
         context["is_current"] = current is not None and plan.pk == current.pk
+        if context["is_current"]:
+            context["review_due"] = plan.review_due(today, open_case.level_on(today))
     if editable:
         context["goal_form"] = GoalForm(region_id=region_id, auto_id="id_goal_%s")
         context["measure_form"] = MeasureForm(plan=plan, region_id=region_id, auto_id="id_measure_%s")
