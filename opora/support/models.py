@@ -19,6 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from opora.core.access import RestrictedQuerySet
 
 GRADUATE_SCOPE = ("graduate__service", "graduate__incoming_service")
+
+
+def scope_through(path: str) -> tuple[str, ...]:
+    """The graduate's scope reached through ``path`` (e.g. "case" → "case__graduate__service", …)."""
+    return tuple(f"{path}__{p}" for p in GRADUATE_SCOPE)
+
+
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
@@ -222,7 +229,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("case__graduate__service", "case__graduate__incoming_service")
+    scope_service_path = scope_through("case")
 
     class Meta:
         verbose_name = _("договор о сопровождении")
@@ -265,7 +272,7 @@ class LevelChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("case__graduate__service", "case__graduate__incoming_service")
+    scope_service_path = scope_through("case")
 
     class Meta:
         verbose_name = _("смена уровня сопровождения")
@@ -300,7 +307,7 @@ class SupportPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("case__graduate__service", "case__graduate__incoming_service")
+    scope_service_path = scope_through("case")
 
     class Meta:
         verbose_name = _("индивидуальный план сопровождения")
@@ -378,7 +385,7 @@ class PlanMeasure(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("plan__case__graduate__service", "plan__case__graduate__incoming_service")
+    scope_service_path = scope_through("plan__case")
 
     class Meta:
         verbose_name = _("мероприятие плана")
@@ -535,7 +542,7 @@ class Reassignment(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("case__graduate__service", "case__graduate__incoming_service")
+    scope_service_path = scope_through("case")
 
     class Meta:
         verbose_name = _("передача другому специалисту")
