@@ -1,23 +1,18 @@
-"""The API's shared parts: pagination, error handling and the scoped viewset."""
+"""The API's shared parts: pagination, error handling and the scoped base viewset."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from opora.core.access import can
 from opora.core.errors import DomainError
-from opora.core.views import get_in_scope_or_404
-
-
-class Pagination(pagination.PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+from opora.core.views import mark_denied
 
 
 def exception_handler(exc, context):
@@ -37,7 +32,7 @@ def exception_handler(exc, context):
 
 
 class HasScope(permissions.BasePermission):
-    """The user's role reaches personal data for the view's scope action."""
+    """The user's role may do the request's scope action at all (else 403)."""
 
     message = "Недостаточно прав для доступа к персональным данным."
 
@@ -47,47 +42,72 @@ class HasScope(permissions.BasePermission):
         )
 
 
-class ScopedViewSetMixin:
-    """A viewset whose every row comes from the access scope; reads are audited.
+# HTTP method -> the access action a request needs unless its @action says otherwise.
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "change",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
-    Subclasses set ``queryset`` (with its joins) and may override ``audit_reads``.
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """The base of every API viewset over personal data: scope per action, reads audited.
+
+    ``initial()`` resolves the access action of the request (``@action(scope_action=…)`` for an
+    extra action, else from the HTTP method) and restricts ``self.queryset`` to it, before any
+    handler runs — so a DRF mixin listed before or after this class in the bases cannot skip it
+    (NetBox's ``BaseViewSet.initial``). Every model instance handed to a serializer is written
+    to the audit log as read once the response is a success (``finalize_response``).
     """
 
-    scope_action = "view"
     permission_classes = [permissions.IsAuthenticated, HasScope]
+    scope_action: str | None = None  # set per extra action by @action(scope_action=...)
     audit_reads = True
 
-    def get_queryset(self):
-        action = "change" if self.request.method not in permissions.SAFE_METHODS else self.scope_action
-        return super().get_queryset().restrict(self.request.user, action)
+    def initial(self, request, *args, **kwargs):
+        self.scope_action = self.scope_action or METHOD_ACTIONS.get(request.method, "change")
+        self._shown: list[models.Model] = []
+        super().initial(request, *args, **kwargs)
+        self.queryset = type(self).queryset.restrict(request.user, self.scope_action)
 
     def get_object(self):
-        action = "change" if self.request.method not in permissions.SAFE_METHODS else self.scope_action
-        base = self.filter_queryset(super().get_queryset())
-        obj = get_in_scope_or_404(
-            self.request, base, action, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        )
-        self.check_object_permissions(self.request, obj)
-        return obj
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        if self.audit_reads:
-            from opora.core.audit import record_list_read
-
-            rows = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
-            record_list_read(request, self.queryset.model, [row["id"] for row in rows], action="api_read")
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        if self.audit_reads:
-            from opora.core.audit import record
-
-            record("api_read", request=request, obj=self._audited_object)
-        return response
+        try:
+            return super().get_object()
+        except Http404:
+            mark_denied(self.request, self.queryset.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            raise
 
     def get_serializer(self, *args, **kwargs):
-        if args and not isinstance(args[0], list | tuple) and hasattr(args[0], "_meta"):
-            self._audited_object = args[0]
+        if args:
+            self.show(args[0])
         return super().get_serializer(*args, **kwargs)
+
+    def show(self, data) -> None:
+        """Record that ``data`` (a record or a list of records) is sent to the client."""
+        if not hasattr(self, "_shown"):
+            return
+        items = data if isinstance(data, list | tuple) else [data]
+        self._shown += [item for item in items if isinstance(item, models.Model)]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.audit_reads and 200 <= response.status_code < 300 and getattr(self, "_shown", None):
+            self._audit_reads(request)
+        return response
+
+    def _audit_reads(self, request) -> None:
+        from opora.core.audit import record, record_list_read
+        from opora.core.models import AuditEvent
+
+        by_model: dict[type[models.Model], list[models.Model]] = {}
+        for obj in self._shown:
+            by_model.setdefault(type(obj), []).append(obj)
+        for model, objs in by_model.items():
+            if len(objs) == 1 and self.detail:
+                record(AuditEvent.Action.API_READ, request=request, obj=objs[0])
+            else:
+                record_list_read(request, model, [o.pk for o in objs], action=AuditEvent.Action.API_READ)

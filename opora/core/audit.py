@@ -90,13 +90,12 @@ def record_list_read(
 
 
 def _service_id_of(obj: models.Model) -> int | None:
-    path = getattr(type(obj), "scope_service_path", None)
-    if path is None:
+    """The service that holds ``obj`` (the first holder path of its scope)."""
+    scope = getattr(type(obj), "access_scope", None)
+    if scope is None or not scope.holder:
         return None
-    if not isinstance(path, str):
-        path = path[0]  # the holding service comes first
     target: Any = obj
-    parts = path.split("__")
+    parts = scope.holder[0].split("__")
     for part in parts[:-1]:
         target = getattr(target, part, None)
         if target is None:

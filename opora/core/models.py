@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.access import RestrictedQuerySet
+from opora.core.access import RestrictedQuerySet, Scope
 
 
 class AuditEvent(models.Model):
@@ -58,7 +58,7 @@ class AuditEvent(models.Model):
     path = models.CharField(_("адрес страницы"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = "service"
+    access_scope = Scope(holder=("service",))
 
     class Meta:
         verbose_name = _("событие аудита")

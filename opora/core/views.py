@@ -24,7 +24,7 @@ def mark_denied(request, model: type[models.Model], pk) -> None:
 
 
 def get_in_scope_or_404(request, queryset: models.QuerySet, action: Action = "view", **lookup):
-    """The record matching ``lookup`` within the user's scope, or 404.
+    """The record matching ``lookup`` within the user's scope for ``action``, or 404.
 
     A record that exists outside the scope answers exactly like one that does not
     exist. Every miss is written to the audit log the same way, whether or not the
@@ -38,30 +38,99 @@ def get_in_scope_or_404(request, queryset: models.QuerySet, action: Action = "vi
         raise Http404 from None
 
 
-class ScopedMixin(LoginRequiredMixin):
-    """A view over a scoped model: lists and objects come only from the user's scope.
+# HTTP method -> the access action a page needs by default.
+DEFAULT_SCOPE_ACTIONS: dict[str, Action] = {"get": "view", "head": "view", "post": "change"}
+# What a rendered page (not a redirect, not an error) tells the audit log it showed.
+SHOWN_STATUSES = (200, 400, 409)
 
-    A user whose role reaches no personal data for ``scope_action`` is refused (403).
+
+class ScopedView(LoginRequiredMixin, View):
+    """The base of every page over personal data: scope decided per action, reads audited.
+
+    ``dispatch`` resolves the access action from the HTTP method (``scope_actions``, e.g.
+    ``{"get": "change", "post": "change"}`` for an edit form, ``{"post": "receive"}`` for
+    accepting a transfer), refuses with 403 a role that may not do it at all, and every
+    record fetched through :meth:`get_object` or :meth:`get_in_scope` is looked up within
+    the scope for that action (404 outside it). When the page is rendered, the base writes
+    the read to the audit log: the first record fetched (the person whose card it is) and
+    every row a list showed (:meth:`paginate`, :meth:`shown`). Handlers write no audit of
+    reads themselves.
     """
 
-    scope_action: Action = "view"
     model: type[models.Model]
+    scope_actions: dict[str, Action] = DEFAULT_SCOPE_ACTIONS
+    read_action: str = AuditEvent.Action.VIEW
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "scope_action" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: declare scope_actions per HTTP method, not one scope_action")
+
+    @classmethod
+    def scope_action_for(cls, method: str) -> Action | None:
+        """The action a request with ``method`` needs; None for a method the view does not handle."""
+        method = method.lower()
+        if method not in cls.http_method_names or not hasattr(cls, method) or method == "options":
+            return None
+        return {**DEFAULT_SCOPE_ACTIONS, **cls.scope_actions}.get(method)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can(request.user, self.scope_action):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        action = self.scope_action_for(request.method)
+        if action is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.scope_action = action
+        if not can(request.user, action):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        self._fetched: list[models.Model] = []
+        self._shown: dict[type[models.Model], list[int]] = {}
+        self.audit_changes: dict = {}
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code in SHOWN_STATUSES:
+            self._audit_reads()
+        return response
+
+    # --- fetching through the scope ------------------------------------------------------------
 
     def get_queryset(self):
-        return self.model.objects.restrict(self.request.user, self.scope_action)
+        """The model's rows within the scope for this request's action."""
+        return self.get_queryset_unrestricted().restrict(self.request.user, self.scope_action)
+
+    def get_queryset_unrestricted(self):
+        """The queryset (with its joins) before the scope; the scope is applied on every fetch."""
+        return self.model.objects.all()
 
     def get_object(self, queryset=None):
         base = queryset if queryset is not None else self.get_queryset_unrestricted()
-        return get_in_scope_or_404(self.request, base, self.scope_action, pk=self.kwargs["pk"])
+        return self.get_in_scope(base, pk=self.kwargs["pk"])
 
-    def get_queryset_unrestricted(self):
-        """The queryset (with its joins) before the scope; get_in_scope_or_404 applies it."""
-        return self.model.objects.all()
+    def get_in_scope(self, queryset: models.QuerySet, action: Action | None = None, **lookup):
+        """A record within the scope (for this request's action unless told), or 404."""
+        obj = get_in_scope_or_404(self.request, queryset, action or self.scope_action, **lookup)
+        self._fetched.append(obj)
+        return obj
+
+    # --- what a page showed --------------------------------------------------------------------
+
+    def paginate(self, queryset, per_page: int):
+        """A page of ``queryset``; its rows are written to the audit log as shown."""
+        page = Paginator(queryset, per_page).get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        self.shown(queryset.model, [obj.pk for obj in page.object_list])
+        return page
+
+    def shown(self, model: type[models.Model], ids) -> None:
+        """Rows of ``model`` the page shows (a list, a search, a summary)."""
+        self._shown.setdefault(model, []).extend(ids)
+
+    def _audit_reads(self) -> None:
+        from opora.core import audit
+
+        if self._fetched:
+            audit.record(self.read_action, request=self.request, obj=self._fetched[0], changes=self.audit_changes)
+        for model, ids in self._shown.items():
+            audit.record_list_read(self.request, model, ids)
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -85,11 +154,11 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
     record = forms.IntegerField(label=_("Номер записи"), required=False, min_value=1)
 
 
-class AuditLogView(ScopedMixin, View):
+class AuditLogView(ScopedView):
     """The audit log: reads, changes, logins and refusals, for the coordinator and the regional centre."""
 
     model = AuditEvent
-    scope_action = "audit"
+    scope_actions = {"get": "audit"}
 
     def get(self, request):
         events = self.get_queryset().select_related("actor", "service", "content_type")

@@ -10,11 +10,9 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.views import View
 
-from opora.core import audit
 from opora.core.models import AuditEvent
-from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.core.views import ScopedView
 from opora.docs import services
 from opora.docs.models import DocumentTemplate
 from opora.registry.models import Graduate
@@ -32,24 +30,24 @@ def docx_response(content: bytes, name: str, ascii_name: str) -> HttpResponse:
     return response
 
 
-class DocumentView(ScopedMixin, View):
-    """The base of the document downloads: scope, audit, file."""
+class DocumentView(ScopedView):
+    """The base of the document downloads: scope, file; the base audits the export of the graduate."""
 
     model = Graduate
     kind: str
+    read_action = AuditEvent.Action.EXPORT
 
     def graduate_queryset(self):
         return Graduate.objects.select_related("service__region", "territory")
 
     def get_graduate(self, pk) -> Graduate:
-        return get_in_scope_or_404(self.request, self.graduate_queryset(), "view", pk=pk)
+        return self.get_in_scope(self.graduate_queryset(), pk=pk)
 
     def respond(self, graduate: Graduate, obj, context: dict, region) -> HttpResponse:
         content = services.render(self.kind, context, region=region)
-        changes = {"document": self.kind}
+        self.audit_changes = {"document": self.kind}
         if obj is not None and obj is not graduate:
-            changes["record"] = str(obj)
-        audit.record(AuditEvent.Action.EXPORT, request=self.request, obj=graduate, changes=changes)
+            self.audit_changes["record"] = str(obj)
         name, ascii_name = services.file_name(self.kind, obj, graduate)
         return docx_response(content, name, ascii_name)
 
@@ -59,9 +57,7 @@ class ContractDocumentView(DocumentView):
 
     def get(self, request, pk, contract_pk):
         graduate = self.get_graduate(pk)
-        contract = get_in_scope_or_404(
-            request, services.contract_queryset(), "view", pk=contract_pk, case__graduate_id=graduate.pk
-        )
+        contract = self.get_in_scope(services.contract_queryset(), pk=contract_pk, case__graduate_id=graduate.pk)
         return self.respond(graduate, contract, services.contract_context(contract), contract.service.region_id)
 
 
@@ -70,7 +66,7 @@ class PlanDocumentView(DocumentView):
 
     def get(self, request, pk, plan_pk):
         graduate = self.get_graduate(pk)
-        plan = get_in_scope_or_404(request, services.plan_queryset(), "view", pk=plan_pk, case__graduate_id=graduate.pk)
+        plan = self.get_in_scope(services.plan_queryset(), pk=plan_pk, case__graduate_id=graduate.pk)
         return self.respond(graduate, plan, services.plan_context(plan), graduate.service.region_id)
 
 
@@ -90,7 +86,5 @@ class TransferNoticeDocumentView(DocumentView):
 
     def get(self, request, pk, transfer_pk):
         graduate = self.get_graduate(pk)
-        transfer = get_in_scope_or_404(
-            request, services.transfer_queryset(), "view", pk=transfer_pk, graduate_id=graduate.pk
-        )
+        transfer = self.get_in_scope(services.transfer_queryset(), pk=transfer_pk, graduate_id=graduate.pk)
         return self.respond(graduate, transfer, services.transfer_context(transfer), transfer.from_service.region_id)

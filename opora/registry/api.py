@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import connection
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.reverse import reverse
 
-from opora.core.api import ScopedViewSetMixin
+from opora.core.api import ScopedViewSet
 from opora.org.models import Service, Territory
 from opora.registry import services
 from opora.registry.forms import GraduateFilter
@@ -95,12 +95,7 @@ class GraduateSerializer(serializers.ModelSerializer):
     partial_update=extend_schema(summary="Изменить отдельные поля записи выпускника"),
 )
 class GraduateViewSet(
-    ScopedViewSetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet
 ):
     """Graduates of the registry. Filters: q, service, territory, status_category, vulnerable, age_from, age_to, sort."""
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.access import RestrictedQuerySet
+from opora.core.access import RestrictedQuerySet, Scope
 from opora.registry.validators import age_on, validate_not_future, validate_phone, validate_snils
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -247,8 +247,14 @@ class Graduate(models.Model):
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
 
     objects = GraduateQuerySet.as_manager()
-    # During a transfer the receiving service sees the record too (see opora.core.access).
-    scope_service_path = ("service", "incoming_service")
+    # The holding service acts on the record; while a transfer is pending the receiving service
+    # only sees it, and accepts or declines it (opora.core.access).
+    access_scope = Scope(
+        holder=("service",),
+        viewers=("incoming_service",),
+        extra={"receive": ("incoming_service",)},
+        model="registry.Graduate",
+    )
 
     class Meta:
         verbose_name = _("выпускник")
@@ -330,7 +336,7 @@ class Consent(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = "graduate__service"
+    access_scope = Graduate.access_scope.through("graduate")
 
     class Meta:
         verbose_name = _("согласие на обработку персональных данных")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404
@@ -16,13 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 
-from opora.core import audit
-from opora.core.access import can, reach
+from opora.core.access import allowed_actions, can, reach
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
-from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.core.views import ScopedView
 from opora.registry import services
 from opora.registry.forms import ConsentForm, GraduateFilter, GraduateForm
 from opora.registry.models import Consent, Graduate
@@ -36,7 +33,7 @@ def graduate_queryset():
     return Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
 
 
-class GraduateListView(ScopedMixin, View):
+class GraduateListView(ScopedView):
     """The registry list: search, filters, sorting and pagination; every page shown is audited."""
 
     model = Graduate
@@ -55,9 +52,8 @@ class GraduateListView(ScopedMixin, View):
             per_page = PAGE_SIZES[0]
         if per_page not in PAGE_SIZES:
             per_page = PAGE_SIZES[0]
-        page = Paginator(rows, per_page).get_page(request.GET.get("page"))
-        graduates = list(page.object_list)
-        audit.record_list_read(request, Graduate, [g.pk for g in graduates])
+        page = self.paginate(rows, per_page)
+        graduates = page.object_list
         query = request.GET.copy()
         query.pop("page", None)
         without_size = query.copy()
@@ -78,7 +74,7 @@ class GraduateListView(ScopedMixin, View):
         return render(request, template, context)
 
 
-class CardMixin(ScopedMixin):
+class CardView(ScopedView):
     """A tab of the graduate card (личное дело)."""
 
     model = Graduate
@@ -87,37 +83,43 @@ class CardMixin(ScopedMixin):
     def get_queryset_unrestricted(self):
         return graduate_queryset().prefetch_related("consents")
 
+    def allowed_on(self, graduate: Graduate) -> set[str]:
+        """What the scope lets the user do with this graduate (one query, kept for the request)."""
+        if getattr(self, "_allowed", None) is None:
+            self._allowed = allowed_actions(self.request.user, graduate, ("change", "delete", "receive"))
+        return self._allowed
+
     def card_context(self, graduate: Graduate, **extra):
+        allowed = self.allowed_on(graduate)
         return {
             "graduate": graduate,
             "tab": self.tab,
             "tabs": card_tabs(self.request.user, graduate),
             "today": timezone.localdate(),
-            "can_change": can(self.request.user, "change"),
-            "can_delete": can(self.request.user, "delete"),
+            # Buttons only where the scope would let the action through (the receiving side of a
+            # transfer sees the card and accepts or declines; it changes nothing before that).
+            "can_change": "change" in allowed,
+            "can_delete": "delete" in allowed,
+            "can_receive": "receive" in allowed,
             **extra,
         }
 
 
-class GraduateDetailView(CardMixin, View):
+class GraduateDetailView(CardView):
     def get(self, request, pk):
         graduate = self.get_object()
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
         return render(request, "registry/card_main.html", self.card_context(graduate))
 
 
-class GraduateConsentsView(CardMixin, View):
+class GraduateConsentsView(CardView):
     tab = "consents"
 
     def get(self, request, pk):
         graduate = self.get_object()
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
         return render(request, "registry/card_consents.html", self.card_context(graduate, form=ConsentForm()))
 
     def post(self, request, pk):
-        if not can(request.user, "change"):
-            raise PermissionDenied
-        graduate = get_in_scope_or_404(request, self.get_queryset_unrestricted(), "change", pk=pk)
+        graduate = self.get_object()
         form = ConsentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -130,14 +132,11 @@ class GraduateConsentsView(CardMixin, View):
         return render(request, "registry/card_consents.html", self.card_context(graduate, form=form), status=400)
 
 
-class ConsentWithdrawView(ScopedMixin, View):
+class ConsentWithdrawView(ScopedView):
     model = Consent
-    scope_action = "change"
 
     def post(self, request, pk, consent_pk):
-        consent = get_in_scope_or_404(
-            request, Consent.objects.select_related("graduate"), "change", pk=consent_pk, graduate_id=pk
-        )
+        consent = self.get_in_scope(Consent.objects.select_related("graduate"), pk=consent_pk, graduate_id=pk)
         try:
             services.withdraw_consent(consent, actor=request.user, on=timezone.localdate(), request=request)
         except DomainError as err:
@@ -147,20 +146,21 @@ class ConsentWithdrawView(ScopedMixin, View):
         return redirect("registry:consents", pk=pk)
 
 
-class ConsentScanView(ScopedMixin, View):
+class ConsentScanView(ScopedView):
     """The scanned consent, served only within the scope (never from a public media URL)."""
 
     model = Consent
 
     def get(self, request, pk, consent_pk):
-        consent = get_in_scope_or_404(request, Consent.objects.all(), "view", pk=consent_pk, graduate_id=pk)
+        self.get_in_scope(Graduate.objects.all(), pk=pk)  # the read is the person's
+        consent = self.get_in_scope(Consent.objects.all(), pk=consent_pk, graduate_id=pk)
         if not consent.scan:
             raise Http404
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=consent.graduate, changes={"file": "consent_scan"})
+        self.audit_changes = {"file": "consent_scan"}
         return FileResponse(consent.scan.open("rb"), as_attachment=False, filename=consent.scan.name.rsplit("/", 1)[-1])
 
 
-class GraduatePhotoView(CardMixin, View):
+class GraduatePhotoView(CardView):
     """A graduate's photo, served only within the scope."""
 
     def get(self, request, pk, kind):
@@ -168,20 +168,19 @@ class GraduatePhotoView(CardMixin, View):
         field = {"portrait": graduate.photo_portrait, "full": graduate.photo_full}.get(kind)
         if not field:
             raise Http404
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate, changes={"file": f"photo_{kind}"})
+        self.audit_changes = {"file": f"photo_{kind}"}
         response = FileResponse(field.open("rb"))
         response["Cache-Control"] = "private, max-age=600"
         return response
 
 
-class GraduateHistoryView(CardMixin, View):
+class GraduateHistoryView(CardView):
     """Who created and changed the record, which fields, from what to what; and who opened it."""
 
     tab = "history"
 
     def get(self, request, pk):
         graduate = self.get_object()
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate)
         events = AuditEvent.objects.filter(
             content_type=ContentType.objects.get_for_model(Graduate), object_id=str(graduate.pk)
         ).select_related("actor")
@@ -204,9 +203,9 @@ class GraduateHistoryView(CardMixin, View):
         )
 
 
-class GraduateCreateView(ScopedMixin, View):
+class GraduateCreateView(ScopedView):
     model = Graduate
-    scope_action = "change"
+    scope_actions = {"get": "change", "post": "change"}
 
     def get(self, request):
         return render(request, "registry/graduate_form.html", {"form": GraduateForm(user=request.user)})
@@ -232,8 +231,8 @@ class GraduateCreateView(ScopedMixin, View):
         return render(request, "registry/graduate_form.html", {"form": form, "show_confirm": show_confirm}, status=400)
 
 
-class GraduateUpdateView(CardMixin, View):
-    scope_action = "change"
+class GraduateUpdateView(CardView):
+    scope_actions = {"get": "change", "post": "change"}
     tab = "main"
 
     def get(self, request, pk):
@@ -261,10 +260,10 @@ class GraduateUpdateView(CardMixin, View):
         return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=400)
 
 
-class GraduateDeleteView(CardMixin, View):
+class GraduateDeleteView(CardView):
     """Deleting a record entered by mistake: a confirmation page, then a POST."""
 
-    scope_action = "delete"
+    scope_actions = {"get": "delete", "post": "delete"}
 
     def get(self, request, pk):
         graduate = self.get_object()

@@ -1,7 +1,7 @@
 """API of the support cycle: cases, contracts, levels, plans, measures, the journal and transfers.
 
 The same scope and the same workflows as the pages (design rule 2): every row comes from
-:class:`~opora.core.api.ScopedViewSetMixin`, every write validates the shape of the request
+:class:`~opora.core.api.ScopedViewSet`, every write validates the shape of the request
 with a serializer and then calls a function of :mod:`opora.support.services`, whose
 :class:`~opora.core.errors.DomainError` becomes a 400 with the field's Russian message.
 A state (status, dates of the cycle) changes only through an action, never through a PATCH.
@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from opora.core.access import reach
-from opora.core.api import ScopedViewSetMixin
+from opora.core.api import ScopedViewSet
 from opora.core.roles import Role
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
@@ -708,8 +708,7 @@ class TransferFilter(django_filters.FilterSet):
 class SupportMixin:
     """Requests validated by ``input_serializers[action]``; answers in the viewset's serializer.
 
-    Goes after :class:`ScopedViewSetMixin`, which must come first so that its audited
-    ``list`` and ``retrieve`` are the ones that run.
+    Used with :class:`ScopedViewSet` (in any order): the records answered are audited as read.
     """
 
     input_serializers: dict[str, type[serializers.Serializer]] = {}
@@ -724,6 +723,7 @@ class SupportMixin:
 
     def output(self, obj, serializer_class=None, status_code=status.HTTP_200_OK) -> Response:
         serializer_class = serializer_class or self.serializer_class
+        self.show(obj)
         return Response(serializer_class(obj, context=self.get_serializer_context()).data, status=status_code)
 
 
@@ -739,9 +739,7 @@ def _given(data: dict, *names: str) -> dict:
         summary="Открыть сопровождение (выявлен)", request=CaseCreateSerializer, responses={201: CaseSerializer}
     ),
 )
-class CaseViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Support cases. Filters: graduate, status, specialist, level (in force today), on_support."""
 
     queryset = SupportCase.objects.select_related("graduate", "specialist")
@@ -897,9 +895,7 @@ class CaseViewSet(
     list=extend_schema(summary="Договоры о сопровождении"),
     retrieve=extend_schema(summary="Договор о сопровождении"),
 )
-class ContractViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ContractViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Contracts; they are signed through POST /cases/{id}/sign-contract/. Filters: case, graduate."""
 
     queryset = Contract.objects.select_related("case", "renewal")
@@ -929,9 +925,7 @@ class ContractViewSet(
     list=extend_schema(summary="История уровней сопровождения"),
     retrieve=extend_schema(summary="Решение об уровне сопровождения"),
 )
-class LevelChangeViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class LevelChangeViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Level decisions; made through POST /cases/{id}/change-level/. Filters: case, graduate."""
 
     queryset = LevelChange.objects.select_related("level", "decided_by")
@@ -989,9 +983,7 @@ class ServiceKindViewSet(RegionDirectoryViewSet):
         responses={201: PlanSerializer},
     ),
 )
-class PlanViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Versions of the individual plan with goals and measures. Filters: case, graduate, status."""
 
     queryset = SupportPlan.objects.select_related("case", "level").prefetch_related(
@@ -1052,9 +1044,7 @@ class PlanViewSet(
         responses={200: MeasureSerializer},
     ),
 )
-class MeasureViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Measures of the plans. Filters: plan, case, goal, status. PATCH changes only status and result."""
 
     queryset = PlanMeasure.objects.select_related("plan", "domain")
@@ -1094,9 +1084,7 @@ class MeasureViewSet(
         responses={201: JournalEntrySerializer},
     ),
 )
-class JournalViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class JournalViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Contacts and services. Filters: case, graduate, date_from, date_to, kind."""
 
     queryset = JournalEntry.objects.select_related("graduate", "domain", "service_kind", "author")
@@ -1117,9 +1105,7 @@ class JournalViewSet(
     list=extend_schema(summary="Передачи сопровождения (входящие и исходящие)"),
     retrieve=extend_schema(summary="Передача сопровождения"),
 )
-class TransferViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class TransferViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Transfers on a move; started through POST /cases/{id}/transfer/. Filters: status, direction, case, graduate."""
 
     queryset = Transfer.objects.select_related("graduate", "from_service", "to_service")
@@ -1138,7 +1124,7 @@ class TransferViewSet(
         request=AcceptTransferSerializer,
         responses={200: TransferSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], scope_action="receive")
     def accept(self, request, pk=None):
         transfer = self.get_object()
         data = self.validated()

@@ -1,9 +1,9 @@
 """The support cycle (технология индивидуального сопровождения): case, contract, level,
 individual plan, journal and transfer.
 
-Every model that holds personal data is scoped through its graduate
-(``scope_service_path``): the graduate's service, and during a transfer also the
-receiving service (``Graduate.incoming_service``).
+Every model that holds personal data is scoped through its graduate (``scope``,
+opora.core.access): the graduate's service acts on it; during a transfer the receiving
+service (``Graduate.incoming_service``) only sees it.
 """
 
 from __future__ import annotations
@@ -16,15 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.access import RestrictedQuerySet
-
-GRADUATE_SCOPE = ("graduate__service", "graduate__incoming_service")
-
-
-def scope_through(path: str) -> tuple[str, ...]:
-    """The graduate's scope reached through ``path`` (e.g. "case" → "case__graduate__service", …)."""
-    return tuple(f"{path}__{p}" for p in GRADUATE_SCOPE)
-
+from opora.core.access import RestrictedQuerySet, Scope
+from opora.registry.models import Graduate
 
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
@@ -156,7 +149,7 @@ class SupportCase(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SupportCaseQuerySet.as_manager()
-    scope_service_path = GRADUATE_SCOPE
+    access_scope = Graduate.access_scope.through("graduate")
 
     class Meta:
         verbose_name = _("сопровождение")
@@ -229,7 +222,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = scope_through("case")
+    access_scope = Graduate.access_scope.through("case__graduate")
 
     class Meta:
         verbose_name = _("договор о сопровождении")
@@ -272,7 +265,7 @@ class LevelChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = scope_through("case")
+    access_scope = Graduate.access_scope.through("case__graduate")
 
     class Meta:
         verbose_name = _("смена уровня сопровождения")
@@ -307,7 +300,7 @@ class SupportPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = scope_through("case")
+    access_scope = Graduate.access_scope.through("case__graduate")
 
     class Meta:
         verbose_name = _("индивидуальный план сопровождения")
@@ -385,7 +378,7 @@ class PlanMeasure(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = scope_through("plan__case")
+    access_scope = Graduate.access_scope.through("plan__case__graduate")
 
     class Meta:
         verbose_name = _("мероприятие плана")
@@ -444,7 +437,7 @@ class JournalEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = GRADUATE_SCOPE
+    access_scope = Graduate.access_scope.through("graduate")
 
     class Meta:
         verbose_name = _("запись журнала сопровождения")
@@ -508,7 +501,10 @@ class Transfer(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = ("from_service", "to_service")
+    # The sending service acts on a transfer (notice sent, cancel); the receiving one sees it and
+    # accepts or declines it. After acceptance the sender keeps the record of the transfer, not
+    # the graduate: what the transfer shows of the person follows the graduate's own scope.
+    access_scope = Scope(holder=("from_service",), viewers=("to_service",), extra={"receive": ("to_service",)})
 
     class Meta:
         verbose_name = _("передача сопровождения")
@@ -542,7 +538,7 @@ class Reassignment(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()
-    scope_service_path = scope_through("case")
+    access_scope = Graduate.access_scope.through("case__graduate")
 
     class Meta:
         verbose_name = _("передача другому специалисту")

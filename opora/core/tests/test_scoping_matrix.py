@@ -6,8 +6,8 @@ centre. A foreign record must answer exactly as a record that does not exist (40
 for a role that reaches no personal data at all), must not change, and must never show up
 in a list, a search, a count or the audit log. Zero leaks.
 
-A guard test walks the URL configuration so that a new endpoint under /graduates/, /api/v1/
-or /support/ cannot be added without joining this matrix.
+A guard test walks the whole URL configuration (opora/core/tests/guards.py): every view must
+end with the scoped base classes, and every HTTP method it handles must be tried here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from opora.conftest import make_snils, years_ago
 from opora.core.access import can
@@ -28,6 +28,8 @@ from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate
 from opora.support.tests.scoping import URL_KWARG as SUPPORT_RECORDS
 from opora.support.tests.scoping import support_history, support_url_kwargs
+
+from .guards import scope_problems, walk
 
 ROLES = ["specialist", "other_specialist", "coordinator", "regional", "attracted", "admin"]
 MISSING_PK = 987654
@@ -57,35 +59,35 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:case_open", "post", "change", "object"),
     Endpoint("support:case_detail", "get", "view", "case"),
     Endpoint("support:case_contact", "post", "change", "case"),
-    Endpoint("support:contract_sign", "get", "view", "case"),
+    Endpoint("support:contract_sign", "get", "change", "case"),
     Endpoint("support:contract_sign", "post", "change", "case"),
-    Endpoint("support:level_change", "get", "view", "case"),
+    Endpoint("support:level_change", "get", "change", "case"),
     Endpoint("support:level_change", "post", "change", "case"),
-    Endpoint("support:case_refuse", "get", "view", "case"),
+    Endpoint("support:case_refuse", "get", "change", "case"),
     Endpoint("support:case_refuse", "post", "change", "case"),
-    Endpoint("support:case_close", "get", "view", "case"),
+    Endpoint("support:case_close", "get", "change", "case"),
     Endpoint("support:case_close", "post", "change", "case"),
-    Endpoint("support:transfer_start", "get", "view", "case"),
+    Endpoint("support:transfer_start", "get", "change", "case"),
     Endpoint("support:transfer_start", "post", "change", "case"),
-    Endpoint("support:contract_renew", "get", "view", "contract"),
+    Endpoint("support:contract_renew", "get", "change", "contract"),
     Endpoint("support:contract_renew", "post", "change", "contract"),
     Endpoint("support:contract_scan", "get", "view", "contract"),
     Endpoint("support:transfer_notified", "post", "change", "transfer"),
     Endpoint("support:transfer_cancel", "post", "change", "transfer"),
-    Endpoint("support:transfer_accept", "post", "change", "transfer"),
+    Endpoint("support:transfer_accept", "post", "receive", "transfer"),
     Endpoint("support:plan", "get", "view", "object"),
     Endpoint("support:plan_create", "post", "change", "object"),
     Endpoint("support:plan_version", "get", "view", "plan"),
     Endpoint("support:plan_goal_add", "post", "change", "plan"),
     Endpoint("support:plan_measure_add", "post", "change", "plan"),
     Endpoint("support:plan_approve", "post", "change", "plan"),
-    Endpoint("support:measure_update", "get", "view", "measure"),
+    Endpoint("support:measure_update", "get", "change", "measure"),
     Endpoint("support:measure_update", "post", "change", "measure"),
     Endpoint("support:journal", "get", "view", "object"),
     Endpoint("support:journal", "post", "change", "object"),
 ]
 # The receiving service's list of incoming transfers (its scoping: opora/support/tests/test_views_transfer.py).
-SUPPORT_LIST_ENDPOINTS = [Endpoint("support:incoming_transfers", "get", "change", "incoming")]
+SUPPORT_LIST_ENDPOINTS = [Endpoint("support:incoming_transfers", "get", "receive", "incoming")]
 OBJECT_ENDPOINTS = [
     Endpoint("registry:detail", "get", "view", "object"),
     Endpoint("registry:update", "get", "change", "object"),
@@ -99,8 +101,8 @@ OBJECT_ENDPOINTS = [
     Endpoint("registry:consent_scan", "get", "view", "consent"),
     Endpoint("registry:consent_withdraw", "post", "change", "consent"),
     Endpoint("graduate-detail", "get", "view", "object", api=True),
-    Endpoint("graduate-detail", "patch", "view", "object", api=True),
-    Endpoint("graduate-detail", "put", "view", "object", api=True),
+    Endpoint("graduate-detail", "patch", "change", "object", api=True),
+    Endpoint("graduate-detail", "put", "change", "object", api=True),
     # Documents (opora.docs): .docx downloads of the graduate and of its support records.
     Endpoint("docs:social_card", "get", "view", "object"),
     Endpoint("docs:contract", "get", "view", "contract"),
@@ -121,7 +123,7 @@ LIST_ENDPOINTS = [
 CREATE_ENDPOINTS = [
     Endpoint("registry:create", "get", "change", "create"),
     Endpoint("registry:create", "post", "change", "create"),
-    Endpoint("graduate-list", "post", "view", "create", api=True),
+    Endpoint("graduate-list", "post", "change", "create", api=True),
 ]
 # Directories are not personal data: staff see their own region, an administrator all of it.
 DIRECTORY_ENDPOINTS = [
@@ -161,7 +163,7 @@ SUPPORT_API_OBJECT_ENDPOINTS = [
     Endpoint("measure-detail", "patch", "change", "measure", api=True),
     Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
     Endpoint("transfer-detail", "get", "view", "transfer", api=True),
-    Endpoint("transfer-accept", "post", "change", "transfer", api=True),
+    Endpoint("transfer-accept", "post", "receive", "transfer", api=True),
     Endpoint("transfer-cancel", "post", "change", "transfer", api=True),
     Endpoint("transfer-notice-sent", "post", "change", "transfer", api=True),
 ]
@@ -332,7 +334,10 @@ def test_the_same_endpoint_reaches_a_record_within_the_scope(client, world, role
 
     response = _request(client, endpoint, _url(endpoint, case.own.pk, own_consent.pk), _payload(endpoint, case.own))
 
-    if can(case.user, endpoint.action):
+    if endpoint.action == "receive" and role != "regional":
+        # The holding service cannot take its own graduate: the receiving side does (tests below).
+        assert response.status_code == 404
+    elif can(case.user, endpoint.action):
         assert response.status_code in (200, 302, 400), response.status_code
     else:
         assert response.status_code == 403
@@ -518,30 +523,129 @@ def test_a_role_without_personal_data_refused_a_page_is_audited(client, world):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED, actor=world["admin"].user).exists()
 
 
-def _routes(resolver=None, prefix: str = "", namespace: str = ""):
-    resolver = resolver or get_resolver()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _routes(pattern, prefix + str(pattern.pattern), ns)
-        else:
-            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}" if pattern.name else None
+# Views outside the scope, by URL name, each with the reason it shows no personal data.
+# Directories (services, territories, the support directories) have scoping tests of their own above.
+EXEMPT_VIEWS = {
+    **EXEMPT,
+    "home": "redirects to the user's start page",
+    "login": "the login form",
+    "logout": "ends the session",
+    "api-schema": "the OpenAPI schema: no data",
+    "api-docs": "the API documentation page: no data",
+    "service-list": "directory of the region's services",
+    "service-detail": "directory of the region's services",
+    "territory-list": "directory of the region's territories",
+    "territory-detail": "directory of the region's territories",
+    "support-level-list": "directory of support levels",
+    "support-level-detail": "directory of support levels",
+    "domain-list": "directory of life domains",
+    "domain-detail": "directory of life domains",
+    "service-kind-list": "directory of kinds of service",
+    "service-kind-detail": "directory of kinds of service",
+}
 
 
-def test_every_graduate_and_api_endpoint_is_in_the_scoping_matrix():
-    covered = {e.name for e in MATRIX} | set(EXEMPT)
-    all_routes = list(_routes())
-    routes = [
-        (route, name)
-        for route, name in all_routes
-        if route.startswith(("graduates/", "api/v1/", "support/", "caseload/"))
-    ]
+def _project_routes():
+    """The project's URLs without the Django admin (staff-only, holds no personal-data models)."""
+    return [(route, name, cb) for route, name, cb in walk(get_resolver()) if not route.startswith("admin/")]
 
-    assert routes, "the URL walk found nothing: the guard itself is broken"
-    missing = sorted({f"{route} ({name})" for route, name in routes if name not in covered})
-    assert not missing, f"endpoints not in the scoping matrix: {missing}"
-    stale = sorted(covered - {name for _route, name in all_routes})
+
+def test_every_view_is_scoped_and_every_method_of_it_is_in_the_scoping_matrix():
+    covered = {(e.name, e.method) for e in MATRIX}
+    resolver = get_resolver()
+    problems = [p for p in scope_problems(resolver, covered, EXEMPT_VIEWS) if not p.startswith("admin/")]
+
+    assert len(_project_routes()) > 50, "the URL walk found too little: the guard itself is broken"
+    assert not problems, "\n".join(problems)
+    names = {name for _route, name, _cb in _project_routes()}
+    stale = sorted({e.name for e in MATRIX} - names)
     assert not stale, f"the matrix lists endpoints that no longer exist: {stale}"
+
+
+# --- The receiving service of a pending transfer (opora.core.access: viewers and «receive») -------
+
+RECEIVING_ROLES = ["receiving_specialist", "receiving_coordinator"]
+
+
+@pytest.fixture
+def receiving(world):
+    """Staff of the service the graduates' pending transfers go to (opora/support/tests/scoping.py)."""
+    from opora.conftest import _user
+    from opora.core.roles import Role
+    from opora.support.tests.scoping import RECEIVER
+
+    graduate = world["specialist"].own
+    service, _created = Service.objects.get_or_create(
+        region=graduate.service.region, name=RECEIVER, defaults={"territory": graduate.service.territory}
+    )
+    return {
+        "receiving_specialist": _user("spec_receiving", Role.SPECIALIST, service),
+        "receiving_coordinator": _user("coord_receiving", Role.COORDINATOR, service),
+    }
+
+
+def _receiving_request(client, endpoint: Endpoint, graduate):
+    if endpoint.name in {e.name for e in SUPPORT_API_OBJECT_ENDPOINTS}:
+        url = _support_url(endpoint, _support_pk(endpoint.kind, graduate))
+        return _request(client, endpoint, url, _support_payload(endpoint, graduate))
+    consent = graduate.consents.get()
+    return _request(client, endpoint, _url(endpoint, graduate.pk, consent.pk), _payload(endpoint, graduate))
+
+
+@pytest.mark.parametrize("endpoint", OBJECT_ENDPOINTS + SUPPORT_API_OBJECT_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", RECEIVING_ROLES)
+def test_a_receiving_service_sees_the_graduate_and_does_nothing_else_until_it_accepts(
+    client, support_world, receiving, role, endpoint
+):
+    """specialist2 while a transfer from service 1 is pending: view 200, accept or decline, every other action 404."""
+    user = receiving[role]
+    graduate = support_world["specialist"].own
+    assert Graduate.objects.get(pk=graduate.pk).incoming_service == user.service, "the transfer must really be pending"
+    client.force_login(user)
+    before = (_fingerprint(graduate), _support_fingerprint(graduate))
+
+    response = _receiving_request(client, endpoint, graduate)
+
+    if endpoint.action == "view":
+        assert response.status_code == 200, response.status_code
+    elif endpoint.action == "receive":
+        assert response.status_code in (200, 302), response.content[:500]
+        graduate.refresh_from_db()
+        assert graduate.service == user.service and graduate.incoming_service is None
+    else:
+        assert response.status_code == _refused_status(user, endpoint), response.status_code
+        assert (_fingerprint(graduate), _support_fingerprint(graduate)) == before
+
+
+@pytest.mark.parametrize("role", RECEIVING_ROLES)
+def test_a_receiving_service_lists_the_graduate_handed_to_it_but_may_not_edit_it(
+    client, support_world, receiving, role
+):
+    user = receiving[role]
+    graduate = support_world["specialist"].own
+    client.force_login(user)
+
+    listed = client.get(reverse("registry:list"))
+    incoming = client.get(reverse("support:incoming_transfers"))
+    card = client.get(reverse("registry:detail", args=[graduate.pk]))
+
+    assert reverse("registry:detail", args=[graduate.pk]) in listed.content.decode()
+    assert graduate.last_name in incoming.content.decode()
+    body = card.content.decode()
+    assert reverse("registry:update", args=[graduate.pk]) not in body, "no «Изменить» for a graduate not yet accepted"
+    assert reverse("registry:delete", args=[graduate.pk]) not in body
+
+
+def test_the_sending_service_cannot_accept_its_own_transfer(client, support_world):
+    case = support_world["specialist"]
+    client.force_login(case.user)
+    transfer_pk = _support_pk("transfer", case.own)
+
+    page = client.post(reverse("support:transfer_accept", kwargs={"pk": case.own.pk, "transfer_pk": transfer_pk}))
+    api = client.post(reverse("transfer-accept", kwargs={"pk": transfer_pk}), content_type="application/json")
+
+    assert page.status_code == api.status_code == 404
+    assert Graduate.objects.get(pk=case.own.pk).service == case.own.service
 
 
 # --- The caseload (opora/support/views/caseload.py) ----------------------------------------------
@@ -739,7 +843,9 @@ def test_the_same_support_endpoint_reaches_a_record_within_the_scope(client, sup
 
     response = _request(client, endpoint, url, _support_payload(endpoint, case.own))
 
-    if can(case.user, endpoint.action):
+    if endpoint.action == "receive" and role != "regional":
+        assert response.status_code == 404  # only the receiving side takes a graduate
+    elif can(case.user, endpoint.action):
         assert response.status_code in (200, 201, 400), response.content
         if response.status_code == 400:  # the workflow refused (the state), not the body's shape
             assert list(response.json()) == ["non_field_errors"], response.content

@@ -5,7 +5,8 @@ whose URL names a support record (``sub``: case, contract, plan, measure, transf
 ``graduate_pk``. The first call for a graduate gives it a whole support history, written
 directly (not through the services, so that nothing else about the graduate changes): an
 active case with a contract and its scan, a level, a plan with a goal and a measure, a
-journal entry and a pending transfer to a third service of the graduate's region. A
+journal entry and a pending transfer to a third service of the graduate's region
+(``RECEIVER``), which therefore sees the graduate. A
 missing graduate gets missing ids, so that «foreign» and «missing» answer alike.
 """
 
@@ -33,6 +34,8 @@ from opora.support.models import (
 )
 
 MISSING_PK = 987654
+# The service of the region every graduate's pending transfer goes to.
+RECEIVER = "Служба для проверки передач"
 URL_KWARG = {
     "case": "case_pk",
     "contract": "contract_pk",
@@ -89,7 +92,7 @@ def support_history(graduate: Graduate) -> dict[str, int]:
             case=case, graduate=graduate, date=start, kind=JournalEntry.Kind.PHONE, text="Звонок"
         )
         receiver, _created = Service.objects.get_or_create(
-            region=region, name="Служба для проверки передач", defaults={"territory": graduate.service.territory}
+            region=region, name=RECEIVER, defaults={"territory": graduate.service.territory}
         )
         Transfer.objects.create(
             case=case,
@@ -100,6 +103,8 @@ def support_history(graduate: Graduate) -> dict[str, int]:
             started_at=today,
             notice_due=today + dt.timedelta(days=Transfer.NOTICE_DAYS),
         )
+        # As start_transfer does: the receiving service sees the graduate until it accepts or declines.
+        Graduate.objects.filter(pk=graduate.pk).update(incoming_service=receiver)
     return {
         "case": case.pk,
         "contract": case.contracts.get().pk,

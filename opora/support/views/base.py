@@ -13,14 +13,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views import View
 
-from opora.core import audit
 from opora.core.errors import DomainError
-from opora.core.models import AuditEvent
-from opora.core.views import get_in_scope_or_404
 from opora.registry.models import Graduate
-from opora.registry.views import CardMixin
+from opora.registry.views import CardView
 from opora.support.models import SupportCase
 
 
@@ -40,24 +36,14 @@ def call_service(form: forms.Form, service, *args, **kwargs):
     return None
 
 
-class SupportCardView(CardMixin, View):
-    """A page of the graduate card about support. GET needs «view», POST needs «change»."""
+class SupportCardView(CardView):
+    """A page of the graduate card about support. GET needs «view», POST needs «change» (ScopedView)."""
 
     tab = "support"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST":
-            self.scope_action = "change"
-        return super().dispatch(request, *args, **kwargs)
-
-    def audit_view(self, graduate: Graduate) -> None:
-        audit.record(AuditEvent.Action.VIEW, request=self.request, obj=graduate)
-
     def get_case(self, graduate: Graduate) -> SupportCase:
-        return get_in_scope_or_404(
-            self.request,
+        return self.get_in_scope(
             SupportCase.objects.select_related("graduate", "specialist"),
-            self.scope_action,
             pk=self.kwargs["case_pk"],
             graduate_id=graduate.pk,
         )
@@ -73,6 +59,8 @@ class CaseFormView(SupportCardView):
     """A form page of the card (sign a contract, change the level, close…): GET shows it, POST calls a service."""
 
     template_name = "support/card_form.html"
+    # The form of an action is part of the action: who may not do it does not get the form either.
+    scope_actions = {"get": "change", "post": "change"}
     form_class: type[forms.Form]
     title = ""
     submit_label = ""
@@ -118,7 +106,6 @@ class CaseFormView(SupportCardView):
     def get(self, request, pk, **kwargs):
         graduate = self.get_object()
         target = self.get_target(graduate)
-        self.audit_view(graduate)
         return self.page(graduate, target, self.form_class(**self.form_kwargs(graduate, target)))
 
     def post(self, request, pk, **kwargs):

@@ -16,10 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opora.core import audit
-from opora.core.access import reach
-from opora.core.models import AuditEvent
-from opora.core.views import get_in_scope_or_404
 from opora.support import services
 from opora.support.forms import (
     CloseForm,
@@ -38,8 +34,12 @@ Status = SupportCase.Status
 EXPIRY_NOTICE_DAYS = 30
 
 
-def case_facts(case: SupportCase, user, today: dt.date) -> dict:
-    """What the tab shows of one case, in a fixed number of queries whatever its history."""
+def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
+    """What the tab shows of one case, in a fixed number of queries whatever its history.
+
+    ``allowed``: what the scope lets the user do with the graduate (CardView.allowed_on):
+    the holding service acts on the case; a receiving service only accepts or declines.
+    """
     contracts = list(case.contracts.select_related("created_by").order_by("-starts_on", "-id"))
     renewed = {c.renewed_from_id for c in contracts if c.renewed_from_id}
     latest = next((c for c in contracts if c.terminated_at is None), None)
@@ -63,8 +63,7 @@ def case_facts(case: SupportCase, user, today: dt.date) -> dict:
         if days_left <= EXPIRY_NOTICE_DAYS:
             expiry = {"contract": latest, "days": days_left, "ended": days_left < 0}
 
-    # The sending side acts on the case; a receiving service only accepts it.
-    acts = case.is_open and (user.service_id == case.graduate.service_id or reach(user, "change") == "region")
+    acts = case.is_open and "change" in allowed
     allowed = services.TRANSITIONS[case.status] if acts else set()
     return {
         "contracts": contracts,
@@ -75,8 +74,7 @@ def case_facts(case: SupportCase, user, today: dt.date) -> dict:
         "transfers": transfers,
         "past_transfers": [t for t in transfers if t is not pending],
         "pending_transfer": pending,
-        "is_receiving": pending is not None
-        and (user.service_id == pending.to_service_id or reach(user, "change") == "region"),
+        "is_receiving": pending is not None and "receive" in allowed,
         "expiry": expiry,
         "acts": acts,
         "actions": {
@@ -121,7 +119,7 @@ def case_tab(
     }
     if case is not None:
         case.graduate = graduate  # the card's graduate, with its prefetches
-        context.update(case_facts(case, request.user, today))
+        context.update(case_facts(case, view.allowed_on(graduate), today))
         if context["actions"]["contact"]:
             context["contact_form"] = ContactForm(auto_id="id_contact_%s")
     if open_case is None:
@@ -143,7 +141,6 @@ class CaseTabView(SupportCardView):
     def get(self, request, pk, case_pk=None):
         graduate = self.get_object()
         case = self.get_case(graduate) if case_pk is not None else None
-        self.audit_view(graduate)
         return case_tab(self, graduate, case)
 
 
@@ -205,10 +202,8 @@ class ContractSignView(CaseFormView):
 
 class ContractMixin:
     def get_target(self, graduate):
-        return get_in_scope_or_404(
-            self.request,
+        return self.get_in_scope(
             Contract.objects.select_related("case", "case__graduate", "service"),
-            self.scope_action,
             pk=self.kwargs["contract_pk"],
             case__graduate_id=graduate.pk,
         )
@@ -259,7 +254,7 @@ class ContractScanView(ContractMixin, SupportCardView):
         contract = self.get_target(graduate)
         if not contract.scan:
             raise Http404
-        audit.record(AuditEvent.Action.VIEW, request=request, obj=graduate, changes={"file": "contract_scan"})
+        self.audit_changes = {"file": "contract_scan"}
         response = FileResponse(
             contract.scan.open("rb"), as_attachment=False, filename=contract.scan.name.rsplit("/", 1)[-1]
         )

@@ -18,14 +18,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from opora.core import audit
 from opora.core.access import can, reach
 from opora.core.errors import DomainError
 from opora.core.forms import BootstrapFormMixin
 from opora.core.roles import Role
-from opora.core.views import ScopedMixin
+from opora.core.views import ScopedView
 from opora.org.models import Service, User
 from opora.registry.models import Graduate
 from opora.support import services
@@ -112,7 +110,7 @@ class ReassignForm(BootstrapFormMixin, forms.Form):
         return self.staff[self.cleaned_data["to_specialist"]]
 
 
-class CaseloadView(ScopedMixin, View):
+class CaseloadView(ScopedView):
     """«Мои выпускники»: open cases, those who need attention first."""
 
     model = SupportCase
@@ -172,7 +170,7 @@ class CaseloadView(ScopedMixin, View):
         rows = caseload(cases, today, by_specialist=service is not None)
         page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
         context.update(page=page, rows=list(page.object_list))
-        audit.record_list_read(request, Graduate, [row.graduate_id for row in context["rows"]])
+        self.shown(Graduate, [row.graduate_id for row in context["rows"]])
         query = params.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
@@ -188,10 +186,8 @@ class CaseloadView(ScopedMixin, View):
 class ReassignView(CaseloadView):
     """The coordinator gives one or many cases to another specialist, with a reason (kept in Reassignment)."""
 
-    scope_action = "assign"
-
-    def get(self, request):
-        return redirect("support:caseload")
+    scope_actions = {"post": "assign"}
+    http_method_names = ["post"]
 
     def post(self, request):
         user = request.user

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from opora.core.access import can
 from opora.support import services
 from opora.support.forms import JournalForm
 from opora.support.models import JournalEntry, SupportCase
@@ -37,7 +36,9 @@ class JournalTabView(SupportCardView):
         page = Paginator(entries, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context = {
             # The quick form is for an open case; a refused entry is shown with its errors anyway.
-            "form": form if can(self.request.user, "change") and (open_case is not None or form.is_bound) else None,
+            "form": form
+            if "change" in self.allowed_on(graduate) and (open_case is not None or form.is_bound)
+            else None,
             "open_case": open_case,
             "page": page,
             "query": "",
@@ -46,7 +47,6 @@ class JournalTabView(SupportCardView):
 
     def get(self, request, pk):
         graduate = self.get_object()
-        self.audit_view(graduate)
         open_case = SupportCase.objects.filter(graduate=graduate).open().first()
         return self.render_tab(graduate, self.make_form(graduate, open_case), open_case)
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from opora.core.access import can
-from opora.core.views import get_in_scope_or_404
 from opora.support import services
 from opora.support.forms import GoalForm, MeasureForm, MeasureUpdateForm, PlanApproveForm, PlanCreateForm
 from opora.support.models import PlanMeasure, SupportCase, SupportPlan
@@ -102,14 +101,11 @@ class PlanTabView(SupportCardView):
     def get(self, request, pk, plan_pk=None):
         graduate = self.get_object()
         plan = self.get_plan(graduate) if plan_pk is not None else None
-        self.audit_view(graduate)
         return plan_tab(self, graduate, plan)
 
     def get_plan(self, graduate) -> SupportPlan:
-        return get_in_scope_or_404(
-            self.request,
+        return self.get_in_scope(
             SupportPlan.objects.select_related("case", "case__graduate"),
-            self.scope_action,
             pk=self.kwargs["plan_pk"],
             case__graduate_id=graduate.pk,
         )
@@ -244,10 +240,8 @@ class MeasureUpdateView(CaseFormView):
     submit_label = gettext_lazy("Сохранить")
 
     def get_target(self, graduate):
-        return get_in_scope_or_404(
-            self.request,
+        return self.get_in_scope(
             PlanMeasure.objects.select_related("plan", "plan__case", "domain", "goal"),
-            self.scope_action,
             pk=self.kwargs["measure_pk"],
             plan__case__graduate_id=graduate.pk,
         )

@@ -12,11 +12,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 
-from opora.core import audit
-from opora.core.access import reach
-from opora.core.views import ScopedMixin, get_in_scope_or_404
+from opora.core.views import ScopedView
 from opora.registry.models import Graduate
 from opora.support import services
 from opora.support.forms import TransferActionForm, TransferForm
@@ -68,10 +65,8 @@ class TransferActionView(SupportCardView):
     success = ""
 
     def get_transfer(self, graduate):
-        return get_in_scope_or_404(
-            self.request,
+        return self.get_in_scope(
             Transfer.objects.select_related("case", "graduate", "from_service", "to_service"),
-            "change",
             pk=self.kwargs["transfer_pk"],
             graduate_id=graduate.pk,
         )
@@ -105,26 +100,31 @@ class TransferCancelView(TransferActionView):
 
 
 class TransferAcceptView(TransferActionView):
+    """The receiving side takes the graduate: the graduate and the transfer are fetched for «receive»."""
+
+    scope_actions = {"post": "receive"}
     service = services.accept_transfer
     success = gettext_lazy("Сопровождение принято: выпускник и вся его история теперь в вашей службе.")
 
     def refused(self, graduate, transfer, form):
         if self.request.POST.get("back") == "incoming":
-            return incoming_page(self.request, failed=form, status=400)
+            return incoming_page(self, failed=form, status=400)
         return super().refused(graduate, transfer, form)
 
 
-def incoming_page(request, *, failed=None, status=200):
-    transfers = Transfer.objects.restrict(request.user, "change").filter(status=Transfer.Status.PENDING)
-    if reach(request.user, "change") == "service":
-        transfers = transfers.filter(to_service_id=request.user.service_id)
+def incoming_page(view, *, failed=None, status=200):
+    """The transfers the user's service (or region) may receive and has not yet."""
+    request = view.request
     transfers = list(
-        transfers.select_related("graduate", "from_service", "to_service", "started_by").order_by("notice_due", "id")
+        Transfer.objects.restrict(request.user, "receive")
+        .filter(status=Transfer.Status.PENDING)
+        .select_related("graduate", "from_service", "to_service", "started_by")
+        .order_by("notice_due", "id")
     )
     today = timezone.localdate()
     for transfer in transfers:
         transfer.overdue = transfer.notice_overdue(today)
-    audit.record_list_read(request, Graduate, [t.graduate_id for t in transfers])
+    view.shown(Graduate, [t.graduate_id for t in transfers])
     errors = [message for messages_ in failed.errors.values() for message in messages_] if failed else []
     return render(
         request,
@@ -134,14 +134,14 @@ def incoming_page(request, *, failed=None, status=200):
     )
 
 
-class IncomingTransfersView(ScopedMixin, View):
+class IncomingTransfersView(ScopedView):
     """The receiving service's list of graduates handed to it and not yet accepted."""
 
     model = Transfer
-    scope_action = "change"
+    scope_actions = {"get": "receive"}
 
     def get(self, request):
-        return incoming_page(request)
+        return incoming_page(self)
 
 
 urlpatterns = [
