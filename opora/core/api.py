@@ -69,7 +69,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     audit_reads = True
 
     def initial(self, request, *args, **kwargs):
-        self.scope_action = self.scope_action or METHOD_ACTIONS.get(request.method, "change")
+        handled = request.method.lower() in self.http_method_names and hasattr(self, request.method.lower())
+        # A method the viewset does not handle is answered 405 by dispatch, whoever asks.
+        self.scope_action = self.scope_action or (METHOD_ACTIONS.get(request.method, "change") if handled else "view")
         self._shown: list[models.Model] = []
         super().initial(request, *args, **kwargs)
         self.queryset = type(self).queryset.restrict(request.user, self.scope_action)
@@ -87,11 +89,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return super().get_serializer(*args, **kwargs)
 
     def show(self, data) -> None:
-        """Record that ``data`` (a record or a list of records) is sent to the client."""
+        """Record that ``data`` (a record, or a list of records) is sent to the client."""
         if not hasattr(self, "_shown"):
             return
-        items = data if isinstance(data, list | tuple) else [data]
-        self._shown += [item for item in items if isinstance(item, models.Model)]
+        if isinstance(data, models.Model):
+            self._shown.append(data)
+        elif isinstance(data, list | tuple):
+            self._shown.append([item for item in data if isinstance(item, models.Model)])
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -103,11 +107,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
         from opora.core.audit import record, record_list_read
         from opora.core.models import AuditEvent
 
-        by_model: dict[type[models.Model], list[models.Model]] = {}
-        for obj in self._shown:
-            by_model.setdefault(type(obj), []).append(obj)
-        for model, objs in by_model.items():
-            if len(objs) == 1 and self.detail:
-                record(AuditEvent.Action.API_READ, request=request, obj=objs[0])
-            else:
-                record_list_read(request, model, [o.pk for o in objs], action=AuditEvent.Action.API_READ)
+        for shown in self._shown:
+            if isinstance(shown, models.Model):
+                record(AuditEvent.Action.API_READ, request=request, obj=shown)
+            elif shown:
+                record_list_read(request, type(shown[0]), [o.pk for o in shown], action=AuditEvent.Action.API_READ)

@@ -13,7 +13,7 @@ to what the user may use: a record out of reach answers exactly like one that do
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -373,7 +373,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 
 
 class TransferSerializer(serializers.ModelSerializer):
-    graduate_name = serializers.CharField(source="graduate.full_name", read_only=True)
+    graduate_name = serializers.CharField(source="graduate.full_name", read_only=True, allow_null=True)
     from_service_name = serializers.CharField(source="from_service.display_name", read_only=True)
     to_service_name = serializers.CharField(source="to_service.display_name", read_only=True, default=None)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -404,6 +404,29 @@ class TransferSerializer(serializers.ModelSerializer):
             "started_by",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            name: {"allow_null": True} for name in ("case", "graduate", "new_address", "recommendations", "notice")
+        }
+
+    # What a transfer tells of the person. A service that no longer holds the graduate (the sender
+    # after acceptance, the receiver after declining) keeps the date, direction and status only.
+    PERSONAL_FIELDS = ("case", "graduate", "graduate_name", "new_address", "recommendations", "notice")
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if not person_visible(obj, self.context["request"].user):
+            for name in self.PERSONAL_FIELDS:
+                data[name] = None
+        return data
+
+
+def person_visible(transfer: Transfer, user) -> bool:
+    """Whether the transfer's graduate is within the user's scope (annotated by TransferViewSet's lists)."""
+    known = getattr(transfer, "person_visible", None)
+    if known is None:
+        known = Graduate.objects.restrict(user).filter(pk=transfer.graduate_id).exists()
+        transfer.person_visible = known
+    return known
 
 
 # --- Request serializers: the shape of a request; the rules live in the services -----------------
@@ -1112,6 +1135,11 @@ class TransferViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     serializer_class = TransferSerializer
     filterset_class = TransferFilter
     ordering_fields = ["started_at", "notice_due", "id"]
+
+    def get_queryset(self):
+        visible = Graduate.objects.restrict(self.request.user).filter(pk=OuterRef("graduate_id"))
+        return super().get_queryset().annotate(person_visible=Exists(visible))
+
     input_serializers = {
         "accept": AcceptTransferSerializer,
         "cancel": EmptySerializer,

@@ -19,7 +19,8 @@ from opora.registry.models import Consent, VulnerableCategory
 # + 2 for the choices of the support app's filters in the filter bar (level, specialist).
 LIST_BUDGET = 17
 SEARCH_BUDGET = 19  # + the check whether anything matches exactly (typo fallback)
-CARD_BUDGET = {"registry:detail": 12, "registry:consents": 12, "registry:history": 15}
+# + one query: what the scope lets the user do with this record (which buttons the card offers).
+CARD_BUDGET = {"registry:detail": 13, "registry:consents": 13, "registry:history": 16}
 API_LIST_BUDGET = 12
 API_DETAIL_BUDGET = 10
 

@@ -89,8 +89,9 @@ def test_only_the_receiving_service_accepts(sender, active_case, other_service):
 
     response = post_json(sender, f"/api/v1/transfers/{transfer['id']}/accept/")
 
-    assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Принять передачу может только принимающая служба."]}
+    # The sending side is not in the transfer's «receive» scope: as if there were no such transfer.
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Запись не найдена."}
     assert Transfer.objects.get().status == "pending"
 
 

@@ -64,7 +64,7 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
             expiry = {"contract": latest, "days": days_left, "ended": days_left < 0}
 
     acts = case.is_open and "change" in allowed
-    allowed = services.TRANSITIONS[case.status] if acts else set()
+    transitions = services.TRANSITIONS[case.status] if acts else set()
     return {
         "contracts": contracts,
         "latest_contract": latest,
@@ -78,10 +78,10 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
         "expiry": expiry,
         "acts": acts,
         "actions": {
-            "contact": Status.CONTACT in allowed,
-            "sign": Status.ACTIVE in allowed,
-            "refuse": Status.REFUSED in allowed,
-            "close": Status.CLOSED in allowed,
+            "contact": Status.CONTACT in transitions,
+            "sign": Status.ACTIVE in transitions,
+            "refuse": Status.REFUSED in transitions,
+            "close": Status.CLOSED in transitions,
             "level": acts and case.status == Status.ACTIVE,
             "renew": acts and case.status == Status.ACTIVE and latest is not None and latest.pk not in renewed,
             "transfer": acts and pending is None,

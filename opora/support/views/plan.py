@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from opora.core.access import can
 from opora.support import services
 from opora.support.forms import GoalForm, MeasureForm, MeasureUpdateForm, PlanApproveForm, PlanCreateForm
 from opora.support.models import PlanMeasure, SupportCase, SupportPlan
@@ -54,7 +53,7 @@ def plan_tab(view: SupportCardView, graduate, plan: SupportPlan | None = None, *
     """
     request = view.request
     today = timezone.localdate()
-    can_change = can(request.user, "change")
+    can_change = "change" in view.allowed_on(graduate)
     plans = list(
         SupportPlan.objects.filter(case__graduate=graduate)
         .select_related("case", "level", "approved_by", "created_by")
