@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from opora.core.access import reach
 from opora.core.api import ScopedViewSetMixin
 from opora.core.roles import Role
+from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES, RevisionedViewSetMixin
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
 from opora.registry.models import Graduate
@@ -130,6 +131,7 @@ class CaseSerializer(serializers.ModelSerializer):
         model = SupportCase
         fields = [
             "id",
+            "revision",
             "graduate",
             "graduate_name",
             "specialist",
@@ -179,6 +181,7 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "service",
@@ -275,6 +278,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         model = PlanMeasure
         fields = [
             "id",
+            "revision",
             "plan",
             "case",
             "goal",
@@ -316,6 +320,7 @@ class PlanSerializer(serializers.ModelSerializer):
         model = SupportPlan
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "version",
@@ -347,6 +352,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
         model = JournalEntry
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "graduate_name",
@@ -382,6 +388,7 @@ class TransferSerializer(serializers.ModelSerializer):
         model = Transfer
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "graduate_name",
@@ -740,7 +747,12 @@ def _given(data: dict, *names: str) -> dict:
     ),
 )
 class CaseViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Support cases. Filters: graduate, status, specialist, level (in force today), on_support."""
 
@@ -898,7 +910,12 @@ class CaseViewSet(
     retrieve=extend_schema(summary="Договор о сопровождении"),
 )
 class ContractViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Contracts; they are signed through POST /cases/{id}/sign-contract/. Filters: case, graduate."""
 
@@ -990,7 +1007,12 @@ class ServiceKindViewSet(RegionDirectoryViewSet):
     ),
 )
 class PlanViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Versions of the individual plan with goals and measures. Filters: case, graduate, status."""
 
@@ -1048,12 +1070,19 @@ class PlanViewSet(
     ),
     partial_update=extend_schema(
         summary="Отметить ход мероприятия: статус и результат",
+        description="Нужен заголовок If-Match с ETag мероприятия; пишутся только изменившиеся поля.",
         request=MeasureUpdateSerializer,
-        responses={200: MeasureSerializer},
+        parameters=[IF_MATCH, ETAG],
+        responses={200: MeasureSerializer, **PRECONDITION_RESPONSES},
     ),
 )
 class MeasureViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Measures of the plans. Filters: plan, case, goal, status. PATCH changes only status and result."""
 
@@ -1071,16 +1100,21 @@ class MeasureViewSet(
         measure = services.add_measure(plan, actor=request.user, request=request, **fields)
         return self.output(measure, status_code=status.HTTP_201_CREATED)
 
+    revision_labels = services.MEASURE_LABELS
+
+    def revision_filed_under(self, measure):
+        return measure.plan.case.graduate
+
     def partial_update(self, request, pk=None):
         measure = self.get_object()
         data = self.validated()
+        # What the request does not name stays as the row holds it when locked.
         measure = services.update_measure(
             measure,
             actor=request.user,
-            status=data.get("status", measure.status),
-            result=data.get("result", measure.result),
-            done_at=data.get("done_at", measure.done_at),
+            expected_revision=self.expected_revision,
             request=request,
+            **{name: data[name] for name in ("status", "result", "done_at") if name in data},
         )
         return self.output(measure)
 
@@ -1095,7 +1129,12 @@ class MeasureViewSet(
     ),
 )
 class JournalViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Contacts and services. Filters: case, graduate, date_from, date_to, kind."""
 
@@ -1118,7 +1157,12 @@ class JournalViewSet(
     retrieve=extend_schema(summary="Передача сопровождения"),
 )
 class TransferViewSet(
-    ScopedViewSetMixin, SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RevisionedViewSetMixin,
+    ScopedViewSetMixin,
+    SupportMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Transfers on a move; started through POST /cases/{id}/transfer/. Filters: status, direction, case, graduate."""
 

@@ -18,6 +18,7 @@ from django.views import View
 from opora.core import audit
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.versioning import StaleEdit
 from opora.core.views import get_in_scope_or_404
 from opora.registry.models import Graduate
 from opora.registry.views import CardMixin
@@ -28,9 +29,15 @@ def call_service(form: forms.Form, service, *args, **kwargs):
     """Call ``service``; on a refusal put its message on ``form`` and return None.
 
     The message goes to the field the service names when the form has it, else above the form.
+    A refused stale edit keeps the form bound with what the user typed (see RevisionFormMixin).
     """
     try:
         return service(*args, **kwargs)
+    except StaleEdit as err:
+        if hasattr(form, "show_stale"):
+            form.show_stale(err)
+        else:
+            form.add_error(None, err.message)
     except DomainError as err:
         form.add_error(err.field if err.field in form.fields else None, err.message)
     except ValidationError as err:
@@ -130,4 +137,4 @@ class CaseFormView(SupportCardView):
             if result is not None:
                 messages.success(request, self.success_message(result))
                 return redirect(self.success_url(graduate, target, result))
-        return self.page(graduate, target, form, status=400)
+        return self.page(graduate, target, form, status=409 if getattr(form, "stale", None) else 400)
