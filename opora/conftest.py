@@ -174,3 +174,23 @@ def login(client):
         return client
 
     return do
+
+
+def if_match_for(url: str) -> dict:
+    """The If-Match header of the record an API URL names, as a client that just read it would send.
+
+    Empty when the URL names no revisioned record (a directory, a missing or malformed id),
+    so the request then meets the API's own answer (404, 405, 428).
+    """
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return {}
+    model = getattr(getattr(getattr(match.func, "cls", None), "queryset", None), "model", None)
+    pk = match.kwargs.get("pk")
+    if model is None or pk is None or not any(f.name == "revision" for f in model._meta.concrete_fields):
+        return {}
+    revision = model._default_manager.filter(pk=pk).values_list("revision", flat=True).first()
+    return {"HTTP_IF_MATCH": f'"{revision}"'} if revision is not None else {}

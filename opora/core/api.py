@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from opora.core.access import can
 from opora.core.errors import DomainError
+from opora.core.versioning import RevisionedViewSetMixin
 from opora.core.views import mark_denied
 
 
@@ -54,14 +55,16 @@ METHOD_ACTIONS = {
 }
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
+class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
     """The base of every API viewset over personal data: scope per action, reads audited.
 
     ``initial()`` resolves the access action of the request (``@action(scope_action=…)`` for an
     extra action, else from the HTTP method) and restricts ``self.queryset`` to it, before any
     handler runs — so a DRF mixin listed before or after this class in the bases cannot skip it
     (NetBox's ``BaseViewSet.initial``). Every model instance handed to a serializer is written
-    to the audit log as read once the response is a success (``finalize_response``).
+    to the audit log as read once the response is a success (``finalize_response``). Over a
+    :class:`~opora.core.versioning.Revisioned` model, answers carry ``ETag`` and PUT/PATCH
+    need ``If-Match`` (:class:`~opora.core.versioning.RevisionedViewSetMixin`).
     """
 
     permission_classes = [permissions.IsAuthenticated, HasScope]

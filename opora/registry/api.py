@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
+from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, Territory
 from opora.registry import services
 from opora.registry.forms import GraduateFilter
@@ -48,7 +49,7 @@ class GraduateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Graduate
         exclude = ["search_name", "snils_digits", "photo_portrait", "photo_full"]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at", "revision"]
 
     def get_url(self, obj) -> str:
         return reverse("graduate-detail", kwargs={"pk": obj.pk}, request=self.context.get("request"))
@@ -83,16 +84,31 @@ class GraduateSerializer(serializers.ModelSerializer):
         validated_data.pop("confirm_duplicate", None)
         request = self.context["request"]
         return services.update_graduate(
-            instance, actor=request.user, data=validated_data, vulnerable_categories=categories, request=request
+            instance,
+            actor=request.user,
+            data=validated_data,
+            vulnerable_categories=categories,
+            expected_revision=self.context.get("expected_revision"),
+            request=request,
         )
 
 
 @extend_schema_view(
     list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
-    retrieve=extend_schema(summary="Выпускник"),
-    create=extend_schema(summary="Внести выпускника в банк данных"),
-    update=extend_schema(summary="Изменить запись выпускника"),
-    partial_update=extend_schema(summary="Изменить отдельные поля записи выпускника"),
+    retrieve=extend_schema(summary="Выпускник", parameters=[ETAG]),
+    create=extend_schema(summary="Внести выпускника в банк данных", parameters=[ETAG]),
+    update=extend_schema(
+        summary="Изменить запись выпускника",
+        description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
+        parameters=[IF_MATCH, ETAG],
+        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+    ),
+    partial_update=extend_schema(
+        summary="Изменить отдельные поля записи выпускника",
+        description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
+        parameters=[IF_MATCH, ETAG],
+        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+    ),
 )
 class GraduateViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet
@@ -102,6 +118,7 @@ class GraduateViewSet(
     queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
     serializer_class = GraduateSerializer
     filter_backends: list = []
+    revision_labels = services.HISTORY_LABELS
 
     def filter_queryset(self, queryset):
         if self.action != "list":

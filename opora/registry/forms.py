@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.forms import BootstrapFormMixin, DateInput
+from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate, VulnerableCategory
 from opora.registry.validators import normalize_phone, normalize_snils
@@ -67,8 +68,11 @@ GRADUATE_SECTIONS = [
 ]
 
 
-class GraduateForm(BootstrapFormMixin, forms.ModelForm):
-    """The graduate record. Services and territories offered are only those the user may use."""
+class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """The graduate record. Services and territories offered are only those the user may use.
+
+    The hidden ``revision`` says which revision of the record the user started from.
+    """
 
     confirm_duplicate = forms.BooleanField(
         label=_("Это другой человек — всё равно внести"),
@@ -147,7 +151,11 @@ class GraduateForm(BootstrapFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict:
         """The cleaned data as the registry's services take it."""
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("vulnerable_categories", "confirm_duplicate")}
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("vulnerable_categories", "confirm_duplicate", "revision")
+        }
         for name in ("photo_portrait", "photo_full"):
             if data.get(name) is False:  # «clear» ticked
                 data[name] = ""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.versioning import Revisioned
 from opora.registry.validators import age_on, validate_not_future, validate_phone, validate_snils
 
 PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -79,7 +80,7 @@ class GraduateQuerySet(RestrictedQuerySet):
         return qs
 
 
-class Graduate(models.Model):
+class Graduate(Revisioned):
     """A graduate of an organisation for orphans, in the registry whether or not on support.
 
     The record holds every field of the registry (001 stage 1; 000 §3.1.3, §3.2.7; 002 §8.3).
@@ -275,6 +276,9 @@ class Graduate(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_search_keys()
+        if kwargs.get("update_fields") is not None:
+            # A save of some fields keeps the search keys in step with the name and SNILS it may change.
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name", "snils_digits"}
         super().save(*args, **kwargs)
 
     def refresh_search_keys(self) -> None:
@@ -306,7 +310,7 @@ class Graduate(models.Model):
         return max(consents, key=lambda c: (c.given_at, c.pk), default=None)
 
 
-class Consent(models.Model):
+class Consent(Revisioned):
     """A written consent to the processing of personal data (152-ФЗ art. 9; 002 §7.1.8)."""
 
     class GivenBy(models.TextChoices):

@@ -12,10 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opora.core import audit
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.versioning import changed_fields, lock_for_edit, save_bumped
 from opora.registry.models import Consent, Graduate, normalize_name
 from opora.registry.validators import age_on, snils_digits
 
@@ -27,6 +29,13 @@ HISTORY_FIELDS = [
     and f.concrete
     and f.name not in {"id", "search_name", "snils_digits", "created_at", "updated_at"}
 ] + ["vulnerable_categories"]
+
+# How the history and a refused save name the audit keys that are not fields of the graduate.
+HISTORY_LABELS = {
+    "consent": gettext_lazy("согласие"),
+    "consent_scope": gettext_lazy("объём согласия"),
+    "consent_withdrawn": gettext_lazy("согласие отозвано"),
+}
 
 
 @dataclass(frozen=True)
@@ -131,33 +140,57 @@ def create_graduate(
 
 @transaction.atomic
 def update_graduate(
-    graduate: Graduate, *, actor, data: dict[str, Any], vulnerable_categories=None, request=None
+    graduate: Graduate,
+    *,
+    actor,
+    data: dict[str, Any],
+    vulnerable_categories=None,
+    expected_revision: int | None = None,
+    request=None,
 ) -> Graduate:
-    """Change a graduate's record; the history keeps which fields changed, from what to what."""
-    before = audit.snapshot(graduate, HISTORY_FIELDS)
-    if "service" in data and data["service"].pk != graduate.service_id:
+    """Change a graduate's record; the history keeps which fields changed, from what to what.
+
+    ``expected_revision`` is the revision the user started from: when someone saved the
+    record since, the save is refused with :class:`~opora.core.versioning.StaleEdit`
+    naming their changes. Only the fields that differ from the row as locked now are
+    written, and the history is computed from that row, so it always equals the data.
+    """
+    locked = lock_for_edit(Graduate.objects.all(), graduate.pk, expected_revision, labels=HISTORY_LABELS)
+    before = audit.snapshot(locked, HISTORY_FIELDS)
+    if "service" in data and data["service"].pk != locked.service_id:
         _check_service(actor, data["service"])
-    service = data.get("service", graduate.service)
-    if "birth_date" in data and data["birth_date"] != graduate.birth_date:
+    service = data.get("service", locked.service)
+    if "birth_date" in data and data["birth_date"] != locked.birth_date:
         check_age(service, data["birth_date"])
-    if "snils" in data and snils_digits(data["snils"] or "") != graduate.snils_digits:
+    if "snils" in data and snils_digits(data["snils"] or "") != locked.snils_digits:
         dup = [
             d
-            for d in find_duplicates(region_id=service.region_id, data={"snils": data["snils"]}, exclude_id=graduate.pk)
+            for d in find_duplicates(region_id=service.region_id, data={"snils": data["snils"]}, exclude_id=locked.pk)
             if d.reason == "snils"
         ]
         if dup:
             raise DomainError(dup[0].message, field="snils", code="duplicate_snils")
-    for name, value in data.items():
-        setattr(graduate, name, value)
-    graduate.full_clean(exclude=["service", "territory"])
-    graduate.save()
+    changed = changed_fields(locked, data)
+    categories = None
     if vulnerable_categories is not None:
-        graduate.vulnerable_categories.set(vulnerable_categories)
-    changes = audit.diff(before, audit.snapshot(graduate, HISTORY_FIELDS))
-    if changes:
-        audit.record(AuditEvent.Action.UPDATE, request=request, actor=actor, obj=graduate, changes=changes)
-    return graduate
+        categories = {c.pk for c in vulnerable_categories}
+        if categories == set(locked.vulnerable_categories.values_list("pk", flat=True)):
+            categories = None
+    if not changed and categories is None:
+        return locked
+    for name in changed:
+        setattr(locked, name, data[name])
+    locked.full_clean(exclude=["service", "territory"])
+    marker = save_bumped(locked, changed)
+    if categories is not None:
+        locked.vulnerable_categories.set(categories)
+    changes = audit.diff(before, audit.snapshot(locked, HISTORY_FIELDS))
+    audit.record(AuditEvent.Action.UPDATE, request=request, actor=actor, obj=locked, changes={**changes, **marker})
+    # The caller's copy shows what was saved, as before.
+    for name in changed:
+        setattr(graduate, name, getattr(locked, name))
+    graduate.revision = locked.revision
+    return locked
 
 
 @transaction.atomic
@@ -197,17 +230,19 @@ def record_consent(graduate: Graduate, *, actor, data: dict[str, Any], request=N
 
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, actor, on, request=None) -> Consent:
+    """Mark a consent as withdrawn on ``on`` (the row is locked, so it is withdrawn once)."""
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("graduate").get(pk=consent.pk)
     if consent.withdrawn_at:
         raise DomainError(_("Это согласие уже отозвано."))
     if on < consent.given_at:
         raise DomainError(_("Согласие не может быть отозвано раньше, чем дано."), field="withdrawn_at")
     consent.withdrawn_at = on
-    consent.save(update_fields=["withdrawn_at"])
+    marker = save_bumped(consent, ["withdrawn_at"])
     audit.record(
         AuditEvent.Action.UPDATE,
         request=request,
         actor=actor,
         obj=consent.graduate,
-        changes={"consent_withdrawn": [None, on.isoformat()]},
+        changes={"consent_withdrawn": [None, on.isoformat()], **marker},
     )
     return consent

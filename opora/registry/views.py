@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from opora.core.access import allowed_actions, can, reach
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.versioning import StaleEdit
 from opora.core.views import ScopedView
 from opora.registry import services
 from opora.registry.forms import ConsentForm, GraduateFilter, GraduateForm
@@ -189,13 +190,7 @@ class GraduateHistoryView(CardView):
         if can(request.user, "audit"):
             reads = Paginator(events.filter(action__in=AuditEvent.READ_ACTIONS), 50).get_page(request.GET.get("page"))
         labels = {f.name: f.verbose_name for f in Graduate._meta.get_fields() if hasattr(f, "verbose_name")}
-        labels.update(
-            {
-                "consent": _("согласие"),
-                "consent_scope": _("объём согласия"),
-                "consent_withdrawn": _("согласие отозвано"),
-            }
-        )
+        labels.update(services.HISTORY_LABELS)
         return render(
             request,
             "registry/card_history.html",
@@ -243,21 +238,28 @@ class GraduateUpdateView(CardView):
     def post(self, request, pk):
         graduate = self.get_object()
         form = GraduateForm(request.POST, request.FILES, instance=graduate, user=request.user)
+        status = 400
         if form.is_valid():
             try:
+                # The service re-reads the row under a lock: the form has already written
+                # the typed values into ``graduate``, which is only the scope check's copy.
                 services.update_graduate(
-                    Graduate.objects.get(pk=graduate.pk),
+                    graduate,
                     actor=request.user,
                     data=form.service_data(),
                     vulnerable_categories=form.cleaned_data["vulnerable_categories"],
+                    expected_revision=form.expected_revision,
                     request=request,
                 )
+            except StaleEdit as err:
+                form.show_stale(err)
+                status = 409
             except DomainError as err:
                 form.add_error(err.field, err.message)
             else:
                 messages.success(request, _("Изменения сохранены."))
                 return redirect("registry:detail", pk=graduate.pk)
-        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=400)
+        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=status)
 
 
 class GraduateDeleteView(CardView):

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
 from opora.core.roles import Role
+from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
 from opora.registry.models import Graduate
@@ -130,6 +131,7 @@ class CaseSerializer(serializers.ModelSerializer):
         model = SupportCase
         fields = [
             "id",
+            "revision",
             "graduate",
             "graduate_name",
             "specialist",
@@ -179,6 +181,7 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "service",
@@ -275,6 +278,7 @@ class MeasureSerializer(serializers.ModelSerializer):
         model = PlanMeasure
         fields = [
             "id",
+            "revision",
             "plan",
             "case",
             "goal",
@@ -316,6 +320,7 @@ class PlanSerializer(serializers.ModelSerializer):
         model = SupportPlan
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "version",
@@ -347,6 +352,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
         model = JournalEntry
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "graduate_name",
@@ -382,6 +388,7 @@ class TransferSerializer(serializers.ModelSerializer):
         model = Transfer
         fields = [
             "id",
+            "revision",
             "case",
             "graduate",
             "graduate_name",
@@ -1063,8 +1070,10 @@ class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     ),
     partial_update=extend_schema(
         summary="Отметить ход мероприятия: статус и результат",
+        description="Нужен заголовок If-Match с ETag мероприятия; пишутся только изменившиеся поля.",
         request=MeasureUpdateSerializer,
-        responses={200: MeasureSerializer},
+        parameters=[IF_MATCH, ETAG],
+        responses={200: MeasureSerializer, **PRECONDITION_RESPONSES},
     ),
 )
 class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -1084,16 +1093,21 @@ class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         measure = services.add_measure(plan, actor=request.user, request=request, **fields)
         return self.output(measure, status_code=status.HTTP_201_CREATED)
 
+    revision_labels = services.MEASURE_LABELS
+
+    def revision_filed_under(self, measure):
+        return measure.plan.case.graduate
+
     def partial_update(self, request, pk=None):
         measure = self.get_object()
         data = self.validated()
+        # What the request does not name stays as the row holds it when locked.
         measure = services.update_measure(
             measure,
             actor=request.user,
-            status=data.get("status", measure.status),
-            result=data.get("result", measure.result),
-            done_at=data.get("done_at", measure.done_at),
+            expected_revision=self.expected_revision,
             request=request,
+            **{name: data[name] for name in ("status", "result", "done_at") if name in data},
         )
         return self.output(measure)
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.forms import BootstrapFormMixin, DateInput
+from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service
 from opora.registry.forms import check_scan_content, check_upload_size
 from opora.support.models import (
@@ -337,7 +338,9 @@ class MeasureForm(SupportForm):
         return fields
 
 
-class MeasureUpdateForm(SupportForm):
+class MeasureUpdateForm(RevisionFormMixin, SupportForm):
+    """The progress of a measure; the hidden ``revision`` is the one the user started from."""
+
     status = forms.ChoiceField(label=_("Статус"), choices=PlanMeasure.Status.choices)
     result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
     done_at = forms.DateField(

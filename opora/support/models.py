@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.versioning import Revisioned
 from opora.registry.models import Graduate
 
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
@@ -102,7 +103,7 @@ class SupportCaseQuerySet(RestrictedQuerySet):
         return self.filter(activated_at__lte=day).filter(models.Q(closed_at__isnull=True) | models.Q(closed_at__gt=day))
 
 
-class SupportCase(models.Model):
+class SupportCase(Revisioned):
     """One episode of support of a graduate: from identification to closure.
 
     A graduate has at most one open case; earlier cases stay as history.
@@ -191,7 +192,7 @@ class SupportCase(models.Model):
         return self.plans.exclude(status=SupportPlan.Status.SUPERSEDED).order_by("-version").first()
 
 
-class Contract(models.Model):
+class Contract(Revisioned):
     """The contract of support (договор о сопровождении / о взаимных обязательствах), 001."""
 
     case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="contracts")
@@ -277,7 +278,7 @@ class LevelChange(models.Model):
         return f"{self.level} с {self.effective_from:%d.%m.%Y}"
 
 
-class SupportPlan(models.Model):
+class SupportPlan(Revisioned):
     """A version of the individual support plan (ИППС). A new version supersedes the old, which stays readable."""
 
     class Status(models.TextChoices):
@@ -343,7 +344,7 @@ class PlanGoal(models.Model):
         return self.text[:80]
 
 
-class PlanMeasure(models.Model):
+class PlanMeasure(Revisioned):
     """A measure of the plan: what is done, by whom (the graduate too), by when, with what result."""
 
     class Responsible(models.TextChoices):
@@ -393,7 +394,7 @@ class PlanMeasure(models.Model):
         return self.status in self.OPEN_STATUSES and self.deadline < today
 
 
-class JournalEntry(models.Model):
+class JournalEntry(Revisioned):
     """A contact or a service in the support journal (карта сопровождения, аналитический журнал)."""
 
     class Kind(models.TextChoices):
@@ -453,7 +454,7 @@ class JournalEntry(models.Model):
         return f"{self.date:%d.%m.%Y} {self.get_kind_display()}"
 
 
-class Transfer(models.Model):
+class Transfer(Revisioned):
     """Handing a case to the service of the territory the graduate moved to (000 §3.2.7).
 
     The sending service must send the relocation notice within 3 days. Until the

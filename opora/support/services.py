@@ -24,10 +24,12 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opora.core import audit
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
 from opora.registry.models import Graduate
 from opora.support.defaults import DEFAULT_DOMAINS, DEFAULT_LEVELS, DEFAULT_SERVICE_KINDS
 from opora.support.models import (
@@ -92,6 +94,16 @@ def _log(case: SupportCase, actor, request, changes: dict[str, Any], action: str
 def _lock(case: SupportCase) -> SupportCase:
     """Re-read the case under a row lock so that two people cannot move it at once."""
     return SupportCase.objects.select_for_update().select_related("graduate", "graduate__service").get(pk=case.pk)
+
+
+def _clear_incoming(graduate_id: int) -> dict[str, list[int]]:
+    """The graduate is no longer being handed over: clear the receiving service (a write of the
+    graduate's row, so its revision advances). Returns the audit marker of that write, if any."""
+    graduate = Graduate.objects.select_for_update(of=("self",)).get(pk=graduate_id)
+    if graduate.incoming_service_id is None:
+        return {}
+    graduate.incoming_service = None
+    return save_bumped(graduate, ["incoming_service"])
 
 
 def _check_specialist(user, service_id: int | None, field: str, message: str = "") -> None:
@@ -159,7 +171,7 @@ def establish_contact(case: SupportCase, *, actor, on: dt.date | None = None, re
     if on < case.identified_at:
         raise DomainError(_("Контакт не может быть установлен раньше выявления."), field="contact_at")
     case.status, case.contact_at = Status.CONTACT, on
-    case.save(update_fields=["status", "contact_at", "updated_at"])
+    save_bumped(case, ["status", "contact_at"])
     _log(case, actor, request, {"support_status": [Status.IDENTIFIED.label, Status.CONTACT.label]})
     return case
 
@@ -227,7 +239,7 @@ def sign_contract(
         scan=scan,
     )
     case.status, case.activated_at = Status.ACTIVE, contract.starts_on
-    case.save(update_fields=["status", "activated_at", "updated_at"])
+    save_bumped(case, ["status", "activated_at"])
     LevelChange.objects.create(
         case=case,
         level=level,
@@ -388,7 +400,7 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
         SupportCase.CloseReason.REFUSAL,
         note,
     )
-    case.save(update_fields=["status", "closed_at", "close_reason", "close_report", "updated_at"])
+    save_bumped(case, ["status", "closed_at", "close_reason", "close_report"])
     _log(case, actor, request, {"support_status": [before, Status.REFUSED.label]})
     return case
 
@@ -412,15 +424,17 @@ def close_case(
         raise DomainError(_("Сопровождение не может завершиться раньше выявления."), field="closed_at")
     before = case.get_status_display()
     case.status, case.closed_at, case.close_reason, case.close_report = Status.CLOSED, on, reason, report
-    case.save(update_fields=["status", "closed_at", "close_reason", "close_report", "updated_at"])
+    save_bumped(case, ["status", "closed_at", "close_reason", "close_report"])
     Contract.objects.filter(case=case, terminated_at__isnull=True, ends_on__gte=on).update(
-        terminated_at=on, termination_reason=SupportCase.CloseReason(reason).label
+        terminated_at=on, termination_reason=SupportCase.CloseReason(reason).label, **bump()
     )
     PlanMeasure.objects.filter(plan__case=case, status__in=PlanMeasure.OPEN_STATUSES).update(
-        status=PlanMeasure.Status.CANCELLED, result=_("Отменено при завершении сопровождения")
+        status=PlanMeasure.Status.CANCELLED, result=_("Отменено при завершении сопровождения"), **bump()
     )
-    Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).update(status=Transfer.Status.CANCELLED)
-    Graduate.objects.filter(pk=case.graduate_id).update(incoming_service=None)
+    Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).update(
+        status=Transfer.Status.CANCELLED, **bump()
+    )
+    marker = _clear_incoming(case.graduate_id)
     _log(
         case,
         actor,
@@ -428,6 +442,7 @@ def close_case(
         {
             "support_status": [before, Status.CLOSED.label],
             "close_reason": [None, SupportCase.CloseReason(reason).label],
+            **marker,
         },
     )
     return case
@@ -480,7 +495,7 @@ def create_plan(
                 carried_from=measure,
             )
         previous.status = SupportPlan.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
+        save_bumped(previous, ["status"])
     _log(case, actor, request, {"support_plan": [str(previous) if previous else None, str(plan)]})
     return plan
 
@@ -531,12 +546,44 @@ def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeas
     return measure
 
 
+# How a refused save names the audit keys of a measure (its events are filed under the graduate).
+MEASURE_LABELS = {
+    "plan_measure_status": gettext_lazy("статус мероприятия"),
+    "plan_measure_result": gettext_lazy("результат мероприятия"),
+    "plan_measure_done_at": gettext_lazy("дата выполнения мероприятия"),
+}
+_KEEP: Any = object()
+
+
 @transaction.atomic
 def update_measure(
-    measure: PlanMeasure, *, actor, status: str, result: str = "", done_at: dt.date | None = None, request=None
+    measure: PlanMeasure,
+    *,
+    actor,
+    status: str | None = None,
+    result: str | None = None,
+    done_at: dt.date | None = _KEEP,
+    expected_revision: int | None = None,
+    request=None,
 ) -> PlanMeasure:
-    """Record the progress of a measure: its status and, when finished, the result."""
+    """Record the progress of a measure: its status and, when finished, the result.
+
+    What is not given stays as the row holds it now. ``expected_revision`` is the revision
+    the user started from: a save made since refuses this one with
+    :class:`~opora.core.versioning.StaleEdit`. Only the fields that differ from the locked
+    row are written, and the history is computed from that row.
+    """
+    measure = lock_for_edit(
+        PlanMeasure.objects.select_related("plan", "plan__case", "plan__case__graduate"),
+        measure.pk,
+        expected_revision,
+        filed_under=lambda m: m.plan.case.graduate,
+        labels=MEASURE_LABELS,
+    )
     _editable_plan(measure.plan)
+    status = measure.status if status is None else status
+    result = measure.result if result is None else result
+    done_at = measure.done_at if done_at is _KEEP else done_at
     if status not in PlanMeasure.Status.values:
         raise DomainError(_("Неизвестный статус."), field="status")
     finished = status in (PlanMeasure.Status.DONE, PlanMeasure.Status.NOT_DONE)
@@ -545,10 +592,25 @@ def update_measure(
     if finished:
         done_at = done_at or _today()
         _not_future(done_at, "done_at")
-    before = measure.get_status_display()
-    measure.status, measure.result, measure.done_at = status, result, done_at if finished else None
-    measure.save(update_fields=["status", "result", "done_at"])
-    _log(measure.plan.case, actor, request, {"plan_measure_status": [before, measure.get_status_display()]})
+    else:
+        done_at = None
+    before = {
+        "plan_measure_status": measure.get_status_display(),
+        "plan_measure_result": measure.result,
+        "plan_measure_done_at": measure.done_at.isoformat() if measure.done_at else None,
+    }
+    changed = changed_fields(measure, {"status": status, "result": result, "done_at": done_at})
+    if not changed:
+        return measure
+    for name in changed:
+        setattr(measure, name, {"status": status, "result": result, "done_at": done_at}[name])
+    marker = save_bumped(measure, changed)
+    after = {
+        "plan_measure_status": measure.get_status_display(),
+        "plan_measure_result": measure.result,
+        "plan_measure_done_at": measure.done_at.isoformat() if measure.done_at else None,
+    }
+    _log(measure.plan.case, actor, request, {**audit.diff(before, after), **marker})
     return measure
 
 
@@ -563,7 +625,7 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
     if not plan.measures.exists():
         raise DomainError(_("В плане нет ни одного мероприятия."))
     plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
-    plan.save(update_fields=["status", "approved_at", "approved_by"])
+    save_bumped(plan, ["status", "approved_at", "approved_by"])
     _log(
         plan.case, actor, request, {"support_plan": [SupportPlan.Status.DRAFT.label, SupportPlan.Status.APPROVED.label]}
     )
@@ -672,11 +734,12 @@ def start_transfer(
         status=Transfer.Status.PENDING if to_service is not None else Transfer.Status.NOTIFIED_OUTSIDE,
     )
     if to_service is not None:
-        Graduate.objects.filter(pk=graduate.pk).update(incoming_service=to_service)
-        _log(case, actor, request, {"transfer": [None, str(transfer)]})
+        graduate.incoming_service = to_service
+        marker = save_bumped(graduate, ["incoming_service"])
+        _log(case, actor, request, {"transfer": [None, str(transfer)], **marker})
     else:
         transfer.notice_sent_at = today
-        transfer.save(update_fields=["notice_sent_at"])
+        save_bumped(transfer, ["notice_sent_at"])
         _log(case, actor, request, {"transfer": [None, str(transfer)]})
         close_case(
             case,
@@ -696,7 +759,7 @@ def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, re
     on = on or _today()
     _not_future(on, "notice_sent_at")
     transfer.notice_sent_at = on
-    transfer.save(update_fields=["notice_sent_at"])
+    save_bumped(transfer, ["notice_sent_at"])
     _log(transfer.case, actor, request, {"transfer_notice_sent": [None, on.isoformat()]})
     return transfer
 
@@ -713,26 +776,32 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
         _check_specialist(specialist, transfer.to_service_id, "specialist", _("Специалист не из принимающей службы."))
     today = _today()
     transfer.status, transfer.accepted_at, transfer.accepted_by = Transfer.Status.ACCEPTED, today, actor
-    transfer.save(update_fields=["status", "accepted_at", "accepted_by"])
-    graduate = transfer.graduate
+    save_bumped(transfer, ["status", "accepted_at", "accepted_by"])
+    graduate = Graduate.objects.select_for_update(of=("self",)).get(pk=transfer.graduate_id)
     updates = {"service": transfer.to_service, "incoming_service": None}
     if transfer.to_service.territory_id:
         updates["territory"] = transfer.to_service.territory
     if transfer.new_address:
         updates["actual_address"] = transfer.new_address
-    Graduate.objects.filter(pk=graduate.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(graduate, name, value)
+    marker = save_bumped(graduate, updates)
     case = transfer.case
     if specialist is None and actor.role == "specialist":
         specialist = actor
     case.specialist = specialist
-    case.save(update_fields=["specialist", "updated_at"])
+    save_bumped(case, ["specialist"])
     audit.record(
         Action.UPDATE,
         request=request,
         actor=actor,
         obj=graduate,
         service_id=transfer.to_service_id,
-        changes={"service": [str(transfer.from_service), str(transfer.to_service)], "transfer": [None, _("принято")]},
+        changes={
+            "service": [str(transfer.from_service), str(transfer.to_service)],
+            "transfer": [None, _("принято")],
+            **marker,
+        },
     )
     return transfer
 
@@ -742,9 +811,9 @@ def cancel_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
     if transfer.status != Transfer.Status.PENDING:
         raise DomainError(_("Эта передача уже завершена или отменена."))
     transfer.status = Transfer.Status.CANCELLED
-    transfer.save(update_fields=["status"])
-    Graduate.objects.filter(pk=transfer.graduate_id).update(incoming_service=None)
-    _log(transfer.case, actor, request, {"transfer": [str(transfer), _("отменено")]})
+    save_bumped(transfer, ["status"])
+    marker = _clear_incoming(transfer.graduate_id)
+    _log(transfer.case, actor, request, {"transfer": [str(transfer), _("отменено")], **marker})
     return transfer
 
 
@@ -770,7 +839,7 @@ def reassign(cases, *, actor, to_specialist, reason: str, request=None) -> int:
         )
         before = str(case.specialist) if case.specialist else None
         case.specialist = to_specialist
-        case.save(update_fields=["specialist", "updated_at"])
+        save_bumped(case, ["specialist"])
         _log(case, actor, request, {"specialist": [before, str(to_specialist)]})
         count += 1
     return count

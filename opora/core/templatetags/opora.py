@@ -37,3 +37,11 @@ def is_multi_checkbox(bound_field) -> bool:
 def elided(page):
     """Page numbers around the current one, with «…» for the gaps."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def shown_changes(changes) -> dict:
+    """An audit event's changes without its bookkeeping keys (those starting with «_», e.g. revisions)."""
+    if not isinstance(changes, dict):
+        return changes
+    return {key: value for key, value in changes.items() if not str(key).startswith("_")}

@@ -20,7 +20,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
-from opora.conftest import make_snils, years_ago
+from opora.conftest import if_match_for, make_snils, years_ago
 from opora.core.access import can
 from opora.core.audit import record
 from opora.core.models import AuditEvent
@@ -286,7 +286,9 @@ def _payload(endpoint: Endpoint, target: Graduate) -> dict:
 def _request(client, endpoint: Endpoint, url: str, data: dict | None = None):
     data = data or {}
     if endpoint.api and endpoint.method in ("post", "put", "patch"):
-        return getattr(client, endpoint.method)(url, json.dumps(data), content_type="application/json")
+        # PUT/PATCH need If-Match (the record's current revision); the scope still answers first.
+        extra = if_match_for(url) if endpoint.method in ("put", "patch") else {}
+        return getattr(client, endpoint.method)(url, json.dumps(data), content_type="application/json", **extra)
     if endpoint.method == "post":
         return client.post(url, data)
     return client.get(url)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from opora.conftest import make_snils, years_ago
+from opora.conftest import if_match_for, make_snils, years_ago
 from opora.core.models import AuditEvent
 from opora.org.models import Service, Territory
 from opora.registry.models import Graduate, VulnerableCategory
@@ -27,7 +27,7 @@ def post_json(client, url, data, **extra):
 
 
 def patch_json(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.patch(url, json.dumps(data), content_type="application/json", **if_match_for(url))
 
 
 @pytest.fixture
@@ -298,7 +298,7 @@ def test_patch_changes_only_the_given_fields_and_is_audited(api, graduate, speci
     assert graduate.last_name == "Иванова"
     event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE)
     assert event.actor == specialist
-    assert event.changes == {"phone": ["", "+7 (912) 345-67-89"]}
+    assert event.changes == {"phone": ["", "+7 (912) 345-67-89"], f"_rev:registry.graduate:{graduate.pk}": [1, 2]}
 
 
 def test_patch_with_a_bad_value_is_a_400_and_changes_nothing(api, graduate):

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from opora.conftest import if_match_for
 from opora.core.models import AuditEvent
 from opora.support import services
 from opora.support.models import Contract, JournalEntry, LevelChange, PlanMeasure, SupportCase, SupportPlan
@@ -24,7 +25,7 @@ def post_json(client, url, data=None):
 
 
 def patch_json(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.patch(url, json.dumps(data), content_type="application/json", **if_match_for(url))
 
 
 @pytest.fixture

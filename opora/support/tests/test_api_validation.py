@@ -8,6 +8,7 @@ import json
 import pytest
 from django.utils import timezone
 
+from opora.conftest import if_match_for
 from opora.org.models import Region
 from opora.support import services
 from opora.support.models import JournalEntry, LevelChange, PlanMeasure, SupportCase, SupportLevel
@@ -21,7 +22,7 @@ def post_json(client, url, data=None):
 
 
 def patch_json(client, url, data):
-    return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.patch(url, json.dumps(data), content_type="application/json", **if_match_for(url))
 
 
 def tomorrow() -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from opora.core.errors import DomainError
+from opora.core.versioning import StaleEdit
 from opora.registry.models import Graduate
 from opora.registry.views import CardView
 from opora.support.models import SupportCase
@@ -24,9 +25,15 @@ def call_service(form: forms.Form, service, *args, **kwargs):
     """Call ``service``; on a refusal put its message on ``form`` and return None.
 
     The message goes to the field the service names when the form has it, else above the form.
+    A refused stale edit keeps the form bound with what the user typed (see RevisionFormMixin).
     """
     try:
         return service(*args, **kwargs)
+    except StaleEdit as err:
+        if hasattr(form, "show_stale"):
+            form.show_stale(err)
+        else:
+            form.add_error(None, err.message)
     except DomainError as err:
         form.add_error(err.field if err.field in form.fields else None, err.message)
     except ValidationError as err:
@@ -117,4 +124,4 @@ class CaseFormView(SupportCardView):
             if result is not None:
                 messages.success(request, self.success_message(result))
                 return redirect(self.success_url(graduate, target, result))
-        return self.page(graduate, target, form, status=400)
+        return self.page(graduate, target, form, status=409 if getattr(form, "stale", None) else 400)

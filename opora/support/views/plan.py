@@ -37,6 +37,7 @@ def plan_sections(plan: SupportPlan, today, *, editable: bool) -> list[dict]:
             measure.update_form = MeasureUpdateForm(
                 auto_id=f"id_m{measure.pk}_%s",
                 initial={"status": measure.status, "result": measure.result, "done_at": measure.done_at},
+                revision=measure.revision,
             )
         goal = by_goal.get(measure.goal_id)
         if goal is not None and goal.domain_id == measure.domain_id:
@@ -248,7 +249,10 @@ class MeasureUpdateView(CaseFormView):
     def form_kwargs(self, graduate, measure):
         if self.request.method == "POST":
             return {}
-        return {"initial": {"status": measure.status, "result": measure.result, "done_at": measure.done_at}}
+        return {
+            "initial": {"status": measure.status, "result": measure.result, "done_at": measure.done_at},
+            "revision": measure.revision,
+        }
 
     def extra_context(self, graduate, measure):
         return {
@@ -270,6 +274,7 @@ class MeasureUpdateView(CaseFormView):
             status=data["status"],
             result=data["result"],
             done_at=data["done_at"],
+            expected_revision=form.expected_revision,
             request=self.request,
         )
 
