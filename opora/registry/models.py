@@ -249,6 +249,8 @@ class Graduate(models.Model):
     objects = GraduateQuerySet.as_manager()
     # During a transfer the receiving service sees the record too (see opora.core.access).
     scope_service_path = ("service", "incoming_service")
+    # The person a record concerns, for the audit (opora.core.audit): "" — the graduate is the person.
+    person_path = ""
 
     class Meta:
         verbose_name = _("выпускник")
@@ -331,6 +333,7 @@ class Consent(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = "graduate__service"
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("согласие на обработку персональных данных")

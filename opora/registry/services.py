@@ -197,6 +197,8 @@ def record_consent(graduate: Graduate, *, actor, data: dict[str, Any], request=N
 
 @transaction.atomic
 def withdraw_consent(consent: Consent, *, actor, on, request=None) -> Consent:
+    """Mark a consent withdrawn; re-read under a row lock so that two withdrawals do not both pass."""
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("graduate").get(pk=consent.pk)
     if consent.withdrawn_at:
         raise DomainError(_("Это согласие уже отозвано."))
     if on < consent.given_at:

@@ -401,6 +401,9 @@ class TransferSerializer(serializers.ModelSerializer):
             "status_display",
             "accepted_at",
             "accepted_by",
+            "declined_at",
+            "declined_by",
+            "decline_reason",
             "started_by",
         ]
         read_only_fields = fields
@@ -516,6 +519,16 @@ class AcceptTransferSerializer(serializers.Serializer):
         allow_null=True,
         label="Специалист",
         help_text="По умолчанию — сам специалист, принимающий передачу",
+    )
+
+
+class DeclineTransferSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        label="Причина отказа",
+        help_text="Обязательна: передающая служба увидит её",
     )
 
 
@@ -1128,6 +1141,7 @@ class TransferViewSet(
     ordering_fields = ["started_at", "notice_due", "id"]
     input_serializers = {
         "accept": AcceptTransferSerializer,
+        "decline": DeclineTransferSerializer,
         "cancel": EmptySerializer,
         "notice_sent": NoticeSentSerializer,
     }
@@ -1144,6 +1158,21 @@ class TransferViewSet(
         data = self.validated()
         transfer = services.accept_transfer(
             transfer, actor=request.user, specialist=data.get("specialist"), request=request
+        )
+        return self.output(transfer)
+
+    @extend_schema(
+        summary="Отклонить передачу (принимающая служба)",
+        description="С обязательной причиной; выпускник остаётся в передающей службе.",
+        request=DeclineTransferSerializer,
+        responses={200: TransferSerializer, 400: OpenApiResponse(description="Передача уже завершена или нет причины")},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        transfer = self.get_object()
+        data = self.validated()
+        transfer = services.decline_transfer(
+            transfer, actor=request.user, reason=data.get("reason", ""), request=request
         )
         return self.output(transfer)
 

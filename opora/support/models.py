@@ -157,6 +157,7 @@ class SupportCase(models.Model):
 
     objects = SupportCaseQuerySet.as_manager()
     scope_service_path = GRADUATE_SCOPE
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("сопровождение")
@@ -230,6 +231,7 @@ class Contract(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = scope_through("case")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("договор о сопровождении")
@@ -273,6 +275,7 @@ class LevelChange(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = scope_through("case")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("смена уровня сопровождения")
@@ -308,6 +311,7 @@ class SupportPlan(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = scope_through("case")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("индивидуальный план сопровождения")
@@ -386,6 +390,7 @@ class PlanMeasure(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = scope_through("plan__case")
+    person_path = "plan__case__graduate"
 
     class Meta:
         verbose_name = _("мероприятие плана")
@@ -445,6 +450,7 @@ class JournalEntry(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = GRADUATE_SCOPE
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("запись журнала сопровождения")
@@ -472,6 +478,7 @@ class Transfer(models.Model):
         PENDING = "pending", _("Ожидает принятия")
         ACCEPTED = "accepted", _("Принято")
         CANCELLED = "cancelled", _("Отменено")
+        DECLINED = "declined", _("Отклонено принимающей службой")
         NOTIFIED_OUTSIDE = "notified_outside", _("Передано за пределы региона (уведомление)")
 
     NOTICE_DAYS = 3
@@ -505,10 +512,16 @@ class Transfer(models.Model):
     status = models.CharField(_("статус"), max_length=20, choices=Status.choices, default=Status.PENDING)
     accepted_at = models.DateField(_("принято"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    declined_at = models.DateField(_("отклонено"), null=True, blank=True)
+    decline_reason = models.TextField(_("причина отказа в принятии"), blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = ("from_service", "to_service")
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("передача сопровождения")
@@ -543,6 +556,7 @@ class Reassignment(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     scope_service_path = scope_through("case")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("передача другому специалисту")

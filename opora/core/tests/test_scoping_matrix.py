@@ -73,6 +73,7 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:transfer_notified", "post", "change", "transfer"),
     Endpoint("support:transfer_cancel", "post", "change", "transfer"),
     Endpoint("support:transfer_accept", "post", "change", "transfer"),
+    Endpoint("support:transfer_decline", "post", "change", "transfer"),
     Endpoint("support:plan", "get", "view", "object"),
     Endpoint("support:plan_create", "post", "change", "object"),
     Endpoint("support:plan_version", "get", "view", "plan"),
@@ -162,6 +163,7 @@ SUPPORT_API_OBJECT_ENDPOINTS = [
     Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
     Endpoint("transfer-detail", "get", "view", "transfer", api=True),
     Endpoint("transfer-accept", "post", "change", "transfer", api=True),
+    Endpoint("transfer-decline", "post", "change", "transfer", api=True),
     Endpoint("transfer-cancel", "post", "change", "transfer", api=True),
     Endpoint("transfer-notice-sent", "post", "change", "transfer", api=True),
 ]
@@ -698,6 +700,7 @@ def _support_payload(endpoint: Endpoint, target) -> dict:
         "plan-goals": {"domain": Domain.objects.filter(region_id=region).first().pk, "text": "чужая правка"},
         "measure-detail": {"status": "done", "result": "чужая правка"},
         "transfer-accept": {},
+        "transfer-decline": {"reason": "чужая правка"},
         "transfer-cancel": {},
         "transfer-notice-sent": {},
     }.get(endpoint.name, {})

@@ -47,7 +47,7 @@ def test_entering_a_graduate_records_who_and_every_filled_field(login, specialis
     assert event.service == specialist.service
     assert event.changes["last_name"] == [None, "Смирнова"]
     assert event.changes["phone"] == [None, "+7 (912) 345-67-89"]
-    assert event.changes["housing"] == [None, "Общежитие"]
+    assert event.changes["housing"] == [None, "dormitory"]  # the code; the history shows «Общежитие»
 
 
 def test_changing_a_graduate_records_exactly_the_changed_fields_with_old_and_new_values(login, specialist, graduate):
