@@ -107,17 +107,24 @@ def _lock(case: SupportCase) -> SupportCase:
     saw before and is refused.
     """
     seen_service_id = case.graduate.service_id if "graduate" in case._state.fields_cache else None
-    locked = (
-        SupportCase.objects.select_for_update(of=("self",))
-        .select_related("graduate", "graduate__service")
-        .get(pk=case.pk)
-    )
+    _take_locks(SupportCase, [case.pk])
+    locked = SupportCase.objects.select_related("graduate", "graduate__service").get(pk=case.pk)
     if seen_service_id is not None and locked.graduate.service_id != seen_service_id:
         raise DomainError(
             _("Выпускник тем временем передан в службу «%(service)s»: сопровождение ведёт уже она.")
             % {"service": locked.graduate.service}
         )
     return locked
+
+
+def _take_locks(model, pks) -> None:
+    """Lock the rows of ``model`` (in the order of their ids), reading nothing else.
+
+    The rows are read again afterwards, in a separate query: PostgreSQL re-reads a row it
+    waited for, but not the rows joined to it in the same statement, which would still show
+    what they held before the wait (a graduate's service from before a transfer was accepted).
+    """
+    list(model.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
 
 
 def _lock_plan(plan: SupportPlan) -> SupportPlan:
@@ -894,12 +901,8 @@ def reassign(cases, *, actor, to_specialist, reason: str, request=None) -> int:
     # What the caller saw of each case, to check again under the lock.
     seen = {case.pk: case.specialist_id for case in cases}
     # Locked in the order of their ids, so that two batches sharing cases never wait in a circle.
-    locked = (
-        SupportCase.objects.select_for_update(of=("self",))
-        .select_related("graduate", "specialist")
-        .filter(pk__in=seen)
-        .order_by("pk")
-    )
+    _take_locks(SupportCase, list(seen))
+    locked = SupportCase.objects.select_related("graduate", "specialist").filter(pk__in=seen).order_by("pk")
     count = 0
     for case in locked:
         if case.specialist_id != seen[case.pk]:
