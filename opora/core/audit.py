@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
-from opora.core.models import AuditEvent
+from opora.core.models import AuditEvent, AuditSubject
 
 Action = AuditEvent.Action
 
@@ -58,7 +63,7 @@ def record(
         service_id = _service_id_of(obj)
     if service_id is None and who is not None:
         service_id = getattr(who, "service_id", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         action=action,
         actor=who,
         username=(who.get_username() if who is not None else username)[:150],
@@ -71,22 +76,65 @@ def record(
         ip_address=client_ip(request),
         path=(request.path[:300] if request is not None else ""),
     )
+    if obj is not None:
+        _file_under(event, [person_of(obj)])
+    return event
 
 
 def record_list_read(
     request, model: type[models.Model], ids: Iterable[int], *, action: str = Action.LIST
 ) -> AuditEvent:
     """Record that a list, a search or an export showed these records to the user."""
-    return AuditEvent.objects.create(
+    ids = list(ids)
+    event = AuditEvent.objects.create(
         action=action,
         actor=_actor(request, None),
         username=request.user.get_username()[:150],
         service_id=getattr(request.user, "service_id", None),
         content_type=ContentType.objects.get_for_model(model),
-        record_ids=list(ids),
+        record_ids=ids,
         ip_address=client_ip(request),
         path=request.path[:300],
     )
+    _file_under(event, persons_of(model, ids))
+    return event
+
+
+# --- Whom an event concerns -----------------------------------------------------------------------
+# A model holding personal data names, in ``person_path``, the path to the graduate it concerns
+# ("" for the graduate itself). Events about other models (the audit log, a login) concern no one.
+
+
+def person_of(obj: models.Model) -> int | None:
+    """The graduate's id that ``obj`` concerns, from the attributes already loaded where possible."""
+    path = getattr(type(obj), "person_path", None)
+    if path is None:
+        return None
+    if path == "":
+        return obj.pk
+    target: Any = obj
+    parts = path.split("__")
+    for part in parts[:-1]:
+        target = getattr(target, part, None)
+        if target is None:
+            return None
+    return getattr(target, f"{parts[-1]}_id", None)
+
+
+def persons_of(model: type[models.Model], ids: list[int]) -> list[int]:
+    """The graduates' ids that the records ``ids`` of ``model`` concern (one query at most)."""
+    path = getattr(model, "person_path", None)
+    if path is None or not ids:
+        return []
+    if path == "":
+        return ids
+    return list(model._default_manager.filter(pk__in=ids).values_list(path, flat=True).distinct())
+
+
+def _file_under(event: AuditEvent, person_ids: Iterable[int | None]) -> None:
+    unique = sorted({pk for pk in person_ids if pk is not None})
+    if unique:
+        AuditSubject.objects.bulk_create(AuditSubject(event=event, person_id=pk, at=event.at) for pk in unique)
 
 
 def _service_id_of(obj: models.Model) -> int | None:
@@ -105,8 +153,10 @@ def _service_id_of(obj: models.Model) -> int | None:
 
 def _plain(value: Any) -> Any:
     """A JSON-friendly rendering of a field value for the change history."""
+    if isinstance(value, Promise):  # a choice's code is a str; a lazy label never goes into the log
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
-        return value
+        return str(value) if isinstance(value, models.Choices) else value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -121,16 +171,19 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The values of ``fields`` as they would be shown in a history (display values for choices)."""
+    """The values of ``fields`` as the change log stores them: codes and plain values.
+
+    A choice is kept as its code, a date in ISO form, a flag as True/False, a related record
+    as its name; the history renders the labels when it shows them (:func:`value_label`).
+    """
     out: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
             out[name] = _plain(instance.pk and [str(o) for o in getattr(instance, name).all()] or [])
         elif field.choices:
-            out[name] = _plain(
-                getattr(instance, f"get_{name}_display")() if getattr(instance, name) not in (None, "") else None
-            )
+            value = getattr(instance, name)
+            out[name] = _plain(value if value not in (None, "") else None)
         else:
             out[name] = _plain(getattr(instance, name))
     return out
@@ -139,3 +192,66 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, new]}`` for the fields whose value changed."""
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+# --- Showing the change log --------------------------------------------------------------------
+# The log stores codes; these render them. A key that is a field of the event's model takes the
+# field's verbose name and choices; other keys (a workflow's "support_status", "transfer", …) are
+# named in a table that each app fills from its AppConfig.ready() with :func:`register_labels`.
+
+_KEY_LABELS: dict[str, tuple[Any, Any]] = {}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def register_labels(table: dict[str, tuple[Any, Any]]) -> None:
+    """Add ``{key: (verbose label, choices or None)}`` for change-log keys that are not model fields."""
+    _KEY_LABELS.update(table)
+
+
+def _key_meta(model: type[models.Model] | None, key: str) -> tuple[Any, dict | None]:
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            pass
+        else:
+            choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+            return getattr(field, "verbose_name", key), choices
+    label, choices = _KEY_LABELS.get(key, (key, None))
+    if choices is not None and not isinstance(choices, dict):
+        choices = dict(choices)
+    return label, choices
+
+
+def field_label(model: type[models.Model] | None, key: str) -> str:
+    """The name of a change-log key as a person reads it («статус сопровождения», not support_status)."""
+    return str(_key_meta(model, key)[0])
+
+
+def value_label(model: type[models.Model] | None, key: str, value: Any) -> str:
+    """A stored value as a person reads it: a choice's label, «да/нет», «дд.мм.гггг», «—»."""
+    return _render(value, _key_meta(model, key)[1])
+
+
+def _render(value: Any, choices: dict | None) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_render(v, choices) for v in value)
+    if isinstance(value, bool):
+        return _("да") if value else _("нет")
+    if choices is not None and isinstance(value, str | int) and value in choices:
+        return str(choices[value])
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        if _ISO_DATETIME.match(value):
+            try:
+                moment = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%d.%m.%Y %H:%M")
+    return str(value)

@@ -73,3 +73,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.get_action_display()}"
+
+
+class AuditSubject(models.Model):
+    """The person an audit event concerns: one row per graduate a read or a write touched.
+
+    «Who saw or changed this person, and when» is then one indexed query, whichever record
+    (the card, a contract, a journal entry, a list page) the event was about. ``person_id``
+    is a plain number, not a foreign key, so the trail outlives the graduate's record.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="subjects")
+    person_id = models.PositiveIntegerField(_("выпускник"))
+    at = models.DateTimeField(_("время"))
+
+    class Meta:
+        verbose_name = _("выпускник в событии аудита")
+        verbose_name_plural = _("выпускники в событиях аудита")
+        indexes = [models.Index(fields=["person_id", "at"], name="audit_subject_person_at")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.event_id}"

@@ -121,11 +121,6 @@ def _shown(value: Any) -> str:
     return force_str(value)
 
 
-def field_labels(model: type[models.Model]) -> dict[str, str]:
-    """Field name → its Russian label, for a model's own fields."""
-    return {f.name: force_str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
-
-
 def changes_since(
     record: models.Model,
     since: int,
@@ -138,22 +133,33 @@ def changes_since(
     ``filed_under`` is the record the events are filed under when it is not ``record``
     itself (a plan measure's events are filed under its graduate, so the card's history shows them).
     """
+    from opora.core import audit
     from opora.core.models import AuditEvent
 
     key = revision_key(record)
     where = Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
     if filed_under is not None and filed_under != record:
         where |= Q(content_type=ContentType.objects.get_for_model(filed_under), object_id=str(filed_under.pk))
-    labels = {**field_labels(type(record)), **(labels or {})}
+    labels = dict(labels or {})
     found = []
-    events = AuditEvent.objects.filter(where, changes__has_key=key).select_related("actor").order_by("at", "id")
+    events = (
+        AuditEvent.objects.filter(where, changes__has_key=key)
+        .select_related("actor", "content_type")
+        .order_by("at", "id")
+    )
     for event in events:
         marker = event.changes.get(key)
         if not isinstance(marker, list) or len(marker) != 2 or not isinstance(marker[1], int) or marker[1] <= since:
             continue
         who = (event.actor.short_name or event.actor.username) if event.actor else event.username
+        # The log keeps codes; the person reads labels (opora.core.audit, as the card's history does).
+        model = event.content_type.model_class() if event.content_type_id else type(record)
         rows = [
-            (labels.get(name, name), pair[0], pair[1])
+            (
+                labels.get(name) or audit.field_label(model, name),
+                audit.value_label(model, name, pair[0]),
+                audit.value_label(model, name, pair[1]),
+            )
             for name, pair in event.changes.items()
             if not name.startswith("_") and isinstance(pair, list) and len(pair) == 2
         ]

@@ -118,7 +118,6 @@ class GraduateViewSet(
     queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
     serializer_class = GraduateSerializer
     filter_backends: list = []
-    revision_labels = services.HISTORY_LABELS
 
     def filter_queryset(self, queryset):
         if self.action != "list":

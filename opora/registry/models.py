@@ -256,6 +256,8 @@ class Graduate(Revisioned):
         extra={"receive": ("incoming_service",)},
         model="registry.Graduate",
     )
+    # The person a record concerns, for the audit (opora.core.audit): "" — the graduate is the person.
+    person_path = ""
 
     class Meta:
         verbose_name = _("выпускник")
@@ -341,6 +343,7 @@ class Consent(Revisioned):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("graduate")
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("согласие на обработку персональных данных")

@@ -12,7 +12,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from opora.core import audit
 from opora.core.errors import DomainError
@@ -29,13 +28,6 @@ HISTORY_FIELDS = [
     and f.concrete
     and f.name not in {"id", "search_name", "snils_digits", "created_at", "updated_at"}
 ] + ["vulnerable_categories"]
-
-# How the history and a refused save name the audit keys that are not fields of the graduate.
-HISTORY_LABELS = {
-    "consent": gettext_lazy("согласие"),
-    "consent_scope": gettext_lazy("объём согласия"),
-    "consent_withdrawn": gettext_lazy("согласие отозвано"),
-}
 
 
 @dataclass(frozen=True)
@@ -155,7 +147,7 @@ def update_graduate(
     naming their changes. Only the fields that differ from the row as locked now are
     written, and the history is computed from that row, so it always equals the data.
     """
-    locked = lock_for_edit(Graduate.objects.all(), graduate.pk, expected_revision, labels=HISTORY_LABELS)
+    locked = lock_for_edit(Graduate.objects.all(), graduate.pk, expected_revision)
     before = audit.snapshot(locked, HISTORY_FIELDS)
     if "service" in data and data["service"].pk != locked.service_id:
         _check_service(actor, data["service"])

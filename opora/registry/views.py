@@ -7,7 +7,6 @@ service from opora.registry.services, and turn a DomainError into a form error.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.access import allowed_actions, can, reach
 from opora.core.errors import DomainError
-from opora.core.models import AuditEvent
+from opora.core.models import AuditEvent, AuditSubject
 from opora.core.versioning import StaleEdit
 from opora.core.views import ScopedView
 from opora.registry import services
@@ -176,25 +175,27 @@ class GraduatePhotoView(CardView):
 
 
 class GraduateHistoryView(CardView):
-    """Who created and changed the record, which fields, from what to what; and who opened it."""
+    """Who changed this person's file, which fields, from what to what; and, for the coordinator and the
+    regional centre, who read it (the card, a document, a contract through the API, a list that showed them).
+
+    One indexed query over the events filed under the person (AuditSubject: person_id, at), paginated.
+    """
 
     tab = "history"
+    per_page = 50
 
     def get(self, request, pk):
         graduate = self.get_object()
-        events = AuditEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(Graduate), object_id=str(graduate.pk)
-        ).select_related("actor")
-        changes = events.filter(action__in=AuditEvent.CHANGE_ACTIONS)[:200]
-        reads = None
-        if can(request.user, "audit"):
-            reads = Paginator(events.filter(action__in=AuditEvent.READ_ACTIONS), 50).get_page(request.GET.get("page"))
-        labels = {f.name: f.verbose_name for f in Graduate._meta.get_fields() if hasattr(f, "verbose_name")}
-        labels.update(services.HISTORY_LABELS)
+        with_reads = can(request.user, "audit")
+        subjects = AuditSubject.objects.filter(person_id=graduate.pk)
+        if not with_reads:
+            subjects = subjects.filter(event__action__in=AuditEvent.CHANGE_ACTIONS)
+        subjects = subjects.select_related("event", "event__actor", "event__content_type").order_by("-at", "-id")
+        page = Paginator(subjects, self.per_page).get_page(request.GET.get("page"))
         return render(
             request,
             "registry/card_history.html",
-            self.card_context(graduate, changes=changes, reads=reads, labels=labels),
+            self.card_context(graduate, page=page, with_reads=with_reads),
         )
 
 

@@ -408,6 +408,9 @@ class TransferSerializer(serializers.ModelSerializer):
             "status_display",
             "accepted_at",
             "accepted_by",
+            "declined_at",
+            "declined_by",
+            "decline_reason",
             "started_by",
         ]
         read_only_fields = fields
@@ -546,6 +549,16 @@ class AcceptTransferSerializer(serializers.Serializer):
         allow_null=True,
         label="Специалист",
         help_text="По умолчанию — сам специалист, принимающий передачу",
+    )
+
+
+class DeclineTransferSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        label="Причина отказа",
+        help_text="Обязательна: передающая служба увидит её",
     )
 
 
@@ -1093,8 +1106,6 @@ class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         measure = services.add_measure(plan, actor=request.user, request=request, **fields)
         return self.output(measure, status_code=status.HTTP_201_CREATED)
 
-    revision_labels = services.MEASURE_LABELS
-
     def revision_filed_under(self, measure):
         return measure.plan.case.graduate
 
@@ -1156,6 +1167,7 @@ class TransferViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     input_serializers = {
         "accept": AcceptTransferSerializer,
+        "decline": DeclineTransferSerializer,
         "cancel": EmptySerializer,
         "notice_sent": NoticeSentSerializer,
     }
@@ -1172,6 +1184,21 @@ class TransferViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         data = self.validated()
         transfer = services.accept_transfer(
             transfer, actor=request.user, specialist=data.get("specialist"), request=request
+        )
+        return self.output(transfer)
+
+    @extend_schema(
+        summary="Отклонить передачу (принимающая служба)",
+        description="С обязательной причиной; выпускник остаётся в передающей службе.",
+        request=DeclineTransferSerializer,
+        responses={200: TransferSerializer, 400: OpenApiResponse(description="Передача уже завершена или нет причины")},
+    )
+    @action(detail=True, methods=["post"], scope_action="receive")
+    def decline(self, request, pk=None):
+        transfer = self.get_object()
+        data = self.validated()
+        transfer = services.decline_transfer(
+            transfer, actor=request.user, reason=data.get("reason", ""), request=request
         )
         return self.output(transfer)
 

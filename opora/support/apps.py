@@ -7,7 +7,11 @@ class SupportConfig(AppConfig):
     verbose_name = "Сопровождение"
 
     def ready(self) -> None:
+        from opora.core.audit import register_labels
         from opora.support import (
             registry_filters,  # noqa: F401  (adds the support filters to the registry list)
             tabs,  # noqa: F401  (adds the support tabs to the graduate card)
         )
+        from opora.support.audit_labels import SUPPORT_LABELS
+
+        register_labels(SUPPORT_LABELS)

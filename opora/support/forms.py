@@ -266,6 +266,12 @@ class TransferActionForm(SupportForm):
     """The buttons of a transfer (notice sent, cancel, accept): nothing to fill, errors only."""
 
 
+class TransferDeclineForm(SupportForm):
+    """Declining a transfer: the reason, which the service requires (its refusal shows at the field)."""
+
+    reason = forms.CharField(label=_("Причина отказа"), required=False, max_length=2000, widget=forms.Textarea)
+
+
 # --- The plan ------------------------------------------------------------------------------------
 
 

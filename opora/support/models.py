@@ -151,6 +151,7 @@ class SupportCase(Revisioned):
 
     objects = SupportCaseQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("graduate")
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("сопровождение")
@@ -224,6 +225,7 @@ class Contract(Revisioned):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("case__graduate")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("договор о сопровождении")
@@ -267,6 +269,7 @@ class LevelChange(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("case__graduate")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("смена уровня сопровождения")
@@ -302,6 +305,7 @@ class SupportPlan(Revisioned):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("case__graduate")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("индивидуальный план сопровождения")
@@ -380,6 +384,7 @@ class PlanMeasure(Revisioned):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("plan__case__graduate")
+    person_path = "plan__case__graduate"
 
     class Meta:
         verbose_name = _("мероприятие плана")
@@ -439,6 +444,7 @@ class JournalEntry(Revisioned):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("graduate")
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("запись журнала сопровождения")
@@ -466,6 +472,7 @@ class Transfer(Revisioned):
         PENDING = "pending", _("Ожидает принятия")
         ACCEPTED = "accepted", _("Принято")
         CANCELLED = "cancelled", _("Отменено")
+        DECLINED = "declined", _("Отклонено принимающей службой")
         NOTIFIED_OUTSIDE = "notified_outside", _("Передано за пределы региона (уведомление)")
 
     NOTICE_DAYS = 3
@@ -499,6 +506,11 @@ class Transfer(Revisioned):
     status = models.CharField(_("статус"), max_length=20, choices=Status.choices, default=Status.PENDING)
     accepted_at = models.DateField(_("принято"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    declined_at = models.DateField(_("отклонено"), null=True, blank=True)
+    decline_reason = models.TextField(_("причина отказа в принятии"), blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
@@ -506,6 +518,7 @@ class Transfer(Revisioned):
     # accepts or declines it. After acceptance the sender keeps the record of the transfer, not
     # the graduate: what the transfer shows of the person follows the graduate's own scope.
     access_scope = Scope(holder=("from_service",), viewers=("to_service",), extra={"receive": ("to_service",)})
+    person_path = "graduate"
 
     class Meta:
         verbose_name = _("передача сопровождения")
@@ -540,6 +553,7 @@ class Reassignment(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("case__graduate")
+    person_path = "case__graduate"
 
     class Meta:
         verbose_name = _("передача другому специалисту")

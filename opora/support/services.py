@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from opora.core import audit
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
 from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
+from opora.org.models import Service
 from opora.registry.models import Graduate
 from opora.support.defaults import DEFAULT_DOMAINS, DEFAULT_LEVELS, DEFAULT_SERVICE_KINDS
 from opora.support.models import (
@@ -85,15 +85,79 @@ def _transition(case: SupportCase, to: str) -> None:
 
 
 def _log(case: SupportCase, actor, request, changes: dict[str, Any], action: str = Action.UPDATE) -> None:
-    """Support events are recorded against the graduate, so the card's history shows them."""
-    # Choice labels are lazy translations, which a JSONField cannot store: make them plain strings.
+    """Support events are recorded against the graduate, so the card's history shows them.
+
+    The log keeps codes (a status's value, not its label): the history renders the labels
+    when it shows them (opora.support.audit_labels).
+    """
+    # A lazy translation (a repr built with gettext_lazy) cannot go into a JSONField: make it a plain string.
     changes = {key: [force_str(v) if isinstance(v, Promise) else v for v in pair] for key, pair in changes.items()}
     audit.record(action, request=request, actor=actor, obj=case.graduate, changes=changes)
 
 
 def _lock(case: SupportCase) -> SupportCase:
-    """Re-read the case under a row lock so that two people cannot move it at once."""
-    return SupportCase.objects.select_for_update().select_related("graduate", "graduate__service").get(pk=case.pk)
+    """Re-read the case under a row lock so that two people cannot move it at once.
+
+    Only the case's own row is locked (``of=("self",)``): the graduate and the service are
+    read along, not locked, so that unrelated work of the same service does not queue.
+    Every workflow that locks more than the case takes the case first, then the transfer,
+    then the graduate: one order, so two workflows never wait for each other in a circle.
+
+    After the lock the state is checked again: when the graduate has meanwhile passed to
+    another service (a transfer accepted at the same moment), the caller acted on what it
+    saw before and is refused.
+    """
+    seen_service_id = case.graduate.service_id if "graduate" in case._state.fields_cache else None
+    _take_locks(SupportCase, [case.pk])
+    locked = SupportCase.objects.select_related("graduate", "graduate__service").get(pk=case.pk)
+    if seen_service_id is not None and locked.graduate.service_id != seen_service_id:
+        raise DomainError(
+            _("Выпускник тем временем передан в службу «%(service)s»: сопровождение ведёт уже она.")
+            % {"service": locked.graduate.service}
+        )
+    return locked
+
+
+def _take_locks(model, pks) -> None:
+    """Lock the rows of ``model`` (in the order of their ids), reading nothing else.
+
+    The rows are read again afterwards, in a separate query: PostgreSQL re-reads a row it
+    waited for, but not the rows joined to it in the same statement, which would still show
+    what they held before the wait (a graduate's service from before a transfer was accepted).
+    """
+    list(model.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+
+
+def _lock_plan(plan: SupportPlan) -> SupportPlan:
+    """Lock the plan's case, then the plan itself, and check again that the plan may change."""
+    case = _lock(plan.case)
+    locked = SupportPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
+    locked.case = case
+    return _editable_plan(locked)
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    """Lock the transfer's case, then the transfer (the one order of the workflows, see _lock)."""
+    case = _lock(SupportCase(pk=transfer.case_id))
+    locked = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("graduate", "from_service", "to_service")
+        .get(pk=transfer.pk)
+    )
+    locked.case = case
+    return locked
+
+
+def _check_pending(transfer: Transfer) -> None:
+    if transfer.status != Transfer.Status.PENDING:
+        raise DomainError(
+            _("Эта передача уже завершена или отменена (сейчас: «%(status)s»).")
+            % {"status": transfer.get_status_display()}
+        )
+
+
+def _is_regional(user) -> bool:
+    return getattr(user, "role", None) == "regional"
 
 
 def _clear_incoming(graduate_id: int) -> dict[str, list[int]]:
@@ -157,7 +221,7 @@ def open_case(
             )
     except IntegrityError:
         raise DomainError(_("У выпускника уже есть незавершённое сопровождение.")) from None
-    _log(case, actor, request, {"support_case": [None, Status.IDENTIFIED.label]})
+    _log(case, actor, request, {"support_case": [None, Status.IDENTIFIED]})
     return case
 
 
@@ -172,7 +236,7 @@ def establish_contact(case: SupportCase, *, actor, on: dt.date | None = None, re
         raise DomainError(_("Контакт не может быть установлен раньше выявления."), field="contact_at")
     case.status, case.contact_at = Status.CONTACT, on
     save_bumped(case, ["status", "contact_at"])
-    _log(case, actor, request, {"support_status": [Status.IDENTIFIED.label, Status.CONTACT.label]})
+    _log(case, actor, request, {"support_status": [Status.IDENTIFIED, Status.CONTACT]})
     return case
 
 
@@ -253,7 +317,7 @@ def sign_contract(
         actor,
         request,
         {
-            "support_status": [Status.CONTACT.label, Status.ACTIVE.label],
+            "support_status": [Status.CONTACT, Status.ACTIVE],
             "contract": [None, str(contract)],
             "support_level": [None, level.name],
         },
@@ -286,6 +350,9 @@ def _create_contract(
             _("Укажите обязательства выпускника: он — равноправная сторона договора."), field="graduate_obligations"
         )
     year = signed_at.year
+    # Numbers run per service and year: the service's row is the lock that makes two signings
+    # at once take turns, so the second one counts the first one's number.
+    service = Service.objects.select_for_update().get(pk=service.pk)
     auto_number, sequence = next_contract_number(service, year)
     number = (number or "").strip() or auto_number
     if number != auto_number:
@@ -312,7 +379,14 @@ def _create_contract(
     if scan:
         contract.scan = scan
     contract.full_clean(exclude=["case", "service", "renewed_from", "created_by"])
-    contract.save()
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError:
+        # A belt to the lock's braces: a number taken at the same moment is a refusal, never a 500.
+        raise DomainError(
+            _("Договор с номером %(n)s в %(y)s году уже есть.") % {"n": number, "y": year}, field="number"
+        ) from None
     return contract
 
 
@@ -393,7 +467,7 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
     _transition(case, Status.REFUSED)
     if on < case.identified_at:
         raise DomainError(_("Отказ не может быть оформлен раньше выявления."), field="closed_at")
-    before = case.get_status_display()
+    before = case.status
     case.status, case.closed_at, case.close_reason, case.close_report = (
         Status.REFUSED,
         on,
@@ -401,7 +475,7 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
         note,
     )
     save_bumped(case, ["status", "closed_at", "close_reason", "close_report"])
-    _log(case, actor, request, {"support_status": [before, Status.REFUSED.label]})
+    _log(case, actor, request, {"support_status": [before, Status.REFUSED]})
     return case
 
 
@@ -422,29 +496,27 @@ def close_case(
         raise DomainError(_("Выпускнику на эту дату ещё нет 23 лет."), field="close_reason")
     if on < case.identified_at:
         raise DomainError(_("Сопровождение не может завершиться раньше выявления."), field="closed_at")
-    before = case.get_status_display()
+    before = case.status
+    # The pending transfer, locked after the case (the one order): an accept at the same moment
+    # either took the graduate first (and _lock refused) or finds the transfer cancelled.
+    pending = list(Transfer.objects.select_for_update(of=("self",)).filter(case=case, status=Transfer.Status.PENDING))
     case.status, case.closed_at, case.close_reason, case.close_report = Status.CLOSED, on, reason, report
     save_bumped(case, ["status", "closed_at", "close_reason", "close_report"])
     Contract.objects.filter(case=case, terminated_at__isnull=True, ends_on__gte=on).update(
         terminated_at=on, termination_reason=SupportCase.CloseReason(reason).label, **bump()
     )
-    PlanMeasure.objects.filter(plan__case=case, status__in=PlanMeasure.OPEN_STATUSES).update(
-        status=PlanMeasure.Status.CANCELLED, result=_("Отменено при завершении сопровождения"), **bump()
+    # Open measures are cancelled; what was written in their result stays as it was.
+    cancelled = PlanMeasure.objects.filter(plan__case=case, status__in=PlanMeasure.OPEN_STATUSES).update(
+        status=PlanMeasure.Status.CANCELLED, **bump()
     )
-    Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).update(
-        status=Transfer.Status.CANCELLED, **bump()
-    )
-    marker = _clear_incoming(case.graduate_id)
-    _log(
-        case,
-        actor,
-        request,
-        {
-            "support_status": [before, Status.CLOSED.label],
-            "close_reason": [None, SupportCase.CloseReason(reason).label],
-            **marker,
-        },
-    )
+    changes: dict[str, Any] = {"support_status": [before, Status.CLOSED], "close_reason": [None, reason]}
+    if cancelled:
+        changes["plan_measures_cancelled"] = [None, cancelled]
+    if pending:
+        Transfer.objects.filter(pk__in=[t.pk for t in pending]).update(status=Transfer.Status.CANCELLED, **bump())
+        changes.update(_clear_incoming(case.graduate_id))
+        changes["transfer_status"] = [Transfer.Status.PENDING, Transfer.Status.CANCELLED]
+    _log(case, actor, request, changes)
     return case
 
 
@@ -510,7 +582,8 @@ def _editable_plan(plan: SupportPlan) -> SupportPlan:
 
 @transaction.atomic
 def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=None) -> PlanGoal:
-    _editable_plan(plan)
+    """Add a goal in one life domain to a plan that may still change."""
+    plan = _lock_plan(plan)
     if domain.region_id != plan.case.graduate.service.region_id:
         raise DomainError(_("Эта сфера не действует в регионе."), field="domain")
     if not text.strip():
@@ -523,7 +596,7 @@ def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=Non
 @transaction.atomic
 def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeasure:
     """Add a measure; its deadline must fall within the plan's period."""
-    _editable_plan(plan)
+    plan = _lock_plan(plan)
     goal = fields.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         raise DomainError(_("Цель из другого плана."), field="goal")
@@ -547,11 +620,6 @@ def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeas
 
 
 # How a refused save names the audit keys of a measure (its events are filed under the graduate).
-MEASURE_LABELS = {
-    "plan_measure_status": gettext_lazy("статус мероприятия"),
-    "plan_measure_result": gettext_lazy("результат мероприятия"),
-    "plan_measure_done_at": gettext_lazy("дата выполнения мероприятия"),
-}
 _KEEP: Any = object()
 
 
@@ -571,16 +639,17 @@ def update_measure(
     What is not given stays as the row holds it now. ``expected_revision`` is the revision
     the user started from: a save made since refuses this one with
     :class:`~opora.core.versioning.StaleEdit`. Only the fields that differ from the locked
-    row are written, and the history is computed from that row.
+    row are written, and the history is computed from that row. Locks: the case, the plan,
+    then the measure (the one order of the workflows, see _lock).
     """
+    plan = _lock_plan(measure.plan)
     measure = lock_for_edit(
-        PlanMeasure.objects.select_related("plan", "plan__case", "plan__case__graduate"),
+        PlanMeasure.objects.all(),
         measure.pk,
         expected_revision,
-        filed_under=lambda m: m.plan.case.graduate,
-        labels=MEASURE_LABELS,
+        filed_under=lambda m: plan.case.graduate,
     )
-    _editable_plan(measure.plan)
+    measure.plan = plan
     status = measure.status if status is None else status
     result = measure.result if result is None else result
     done_at = measure.done_at if done_at is _KEEP else done_at
@@ -595,7 +664,7 @@ def update_measure(
     else:
         done_at = None
     before = {
-        "plan_measure_status": measure.get_status_display(),
+        "plan_measure_status": measure.status,
         "plan_measure_result": measure.result,
         "plan_measure_done_at": measure.done_at.isoformat() if measure.done_at else None,
     }
@@ -606,18 +675,18 @@ def update_measure(
         setattr(measure, name, {"status": status, "result": result, "done_at": done_at}[name])
     marker = save_bumped(measure, changed)
     after = {
-        "plan_measure_status": measure.get_status_display(),
+        "plan_measure_status": measure.status,
         "plan_measure_result": measure.result,
         "plan_measure_done_at": measure.done_at.isoformat() if measure.done_at else None,
     }
-    _log(measure.plan.case, actor, request, {**audit.diff(before, after), **marker})
+    _log(plan.case, actor, request, {**audit.diff(before, after), **marker})
     return measure
 
 
 @transaction.atomic
 def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request=None) -> SupportPlan:
     """Approve the plan (at the consilium or by the coordinator)."""
-    _editable_plan(plan)
+    plan = _lock_plan(plan)
     if plan.status == SupportPlan.Status.APPROVED:
         raise DomainError(_("План уже утверждён."))
     if on is not None:
@@ -626,9 +695,7 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
         raise DomainError(_("В плане нет ни одного мероприятия."))
     plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
     save_bumped(plan, ["status", "approved_at", "approved_by"])
-    _log(
-        plan.case, actor, request, {"support_plan": [SupportPlan.Status.DRAFT.label, SupportPlan.Status.APPROVED.label]}
-    )
+    _log(plan.case, actor, request, {"support_plan_status": [SupportPlan.Status.DRAFT, SupportPlan.Status.APPROVED]})
     return plan
 
 
@@ -638,6 +705,7 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
 @transaction.atomic
 def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> JournalEntry:
     """Record a contact or a service. Quick entry needs only the date, the kind and a line of text."""
+    case = _lock(case)
     if not case.is_open:
         raise DomainError(_("Сопровождение завершено: новые записи в журнал не вносятся."))
     day = fields.get("date") or _today()
@@ -657,7 +725,13 @@ def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> Jo
     entry = JournalEntry(case=case, graduate_id=case.graduate_id, author=actor, **fields)
     entry.full_clean(exclude=["case", "graduate", "author", "measure", "domain", "service_kind"])
     entry.save()
-    _log(case, actor, request, {"journal": [None, f"{entry.date:%d.%m.%Y} {entry.get_kind_display()}"]}, Action.CREATE)
+    _log(
+        case,
+        actor,
+        request,
+        {"journal": [None, entry.date.isoformat()], "journal_kind": [None, entry.kind]},
+        Action.CREATE,
+    )
     return entry
 
 
@@ -700,6 +774,7 @@ def start_transfer(
 
     To a service of the region: both services see the graduate until it accepts.
     Outside the region: a written notice; the case closes as «moved away».
+    The audit event names the fields of the personal data copied into the notice.
     """
     case = _lock(case)
     if not case.is_open:
@@ -715,32 +790,39 @@ def start_transfer(
             raise DomainError(_("Выпускник уже в этой службе."), field="to_service")
         if to_service.region_id != graduate.service.region_id:
             raise DomainError(_("Служба другого региона: укажите территорию за пределами региона."), field="to_service")
+    already = _("Передача этого выпускника уже начата.")
     if Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).exists():
-        raise DomainError(_("Передача этого выпускника уже начата."))
+        raise DomainError(already)
     today = _today()
-    transfer = Transfer.objects.create(
-        case=case,
-        graduate=graduate,
-        from_service=graduate.service,
-        to_service=to_service,
-        to_external=to_external.strip(),
-        new_address=new_address,
-        moved_at=moved_at,
-        started_at=today,
-        notice_due=today + dt.timedelta(days=Transfer.NOTICE_DAYS),
-        recommendations=recommendations,
-        notice=transfer_notice(case, recommendations=recommendations),
-        started_by=actor,
-        status=Transfer.Status.PENDING if to_service is not None else Transfer.Status.NOTIFIED_OUTSIDE,
-    )
+    notice = transfer_notice(case, recommendations=recommendations)
+    try:
+        with transaction.atomic():
+            transfer = Transfer.objects.create(
+                case=case,
+                graduate=graduate,
+                from_service=graduate.service,
+                to_service=to_service,
+                to_external=to_external.strip(),
+                new_address=new_address,
+                moved_at=moved_at,
+                started_at=today,
+                notice_due=today + dt.timedelta(days=Transfer.NOTICE_DAYS),
+                recommendations=recommendations,
+                notice=notice,
+                started_by=actor,
+                status=Transfer.Status.PENDING if to_service is not None else Transfer.Status.NOTIFIED_OUTSIDE,
+            )
+    except IntegrityError:
+        raise DomainError(already) from None
+    changes = {"transfer": [None, str(transfer)], "notice": [None, list(notice)]}
     if to_service is not None:
         graduate.incoming_service = to_service
-        marker = save_bumped(graduate, ["incoming_service"])
-        _log(case, actor, request, {"transfer": [None, str(transfer)], **marker})
+        changes.update(save_bumped(graduate, ["incoming_service"]))
+        _log(case, actor, request, changes)
     else:
         transfer.notice_sent_at = today
         save_bumped(transfer, ["notice_sent_at"])
-        _log(case, actor, request, {"transfer": [None, str(transfer)]})
+        _log(case, actor, request, changes)
         close_case(
             case,
             actor=actor,
@@ -754,6 +836,11 @@ def start_transfer(
 
 @transaction.atomic
 def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, request=None) -> Transfer:
+    """The sending service notes that the relocation notice went out (while the transfer is pending)."""
+    transfer = _lock_transfer(transfer)
+    _check_pending(transfer)
+    if actor.service_id != transfer.from_service_id and not _is_regional(actor):
+        raise DomainError(_("Отметить уведомление может только передающая служба."))
     if transfer.notice_sent_at:
         raise DomainError(_("Уведомление уже отмечено как направленное."))
     on = on or _today()
@@ -764,42 +851,82 @@ def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, re
     return transfer
 
 
+# The graduate's fields that an accepted transfer changes (and the audit records, old → new).
+TRANSFER_FIELDS = ["service", "territory", "actual_address"]
+
+
 @transaction.atomic
 def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None) -> Transfer:
-    """The receiving service takes the case with its whole history; the sender stops seeing it."""
-    transfer = Transfer.objects.select_for_update().select_related("case", "graduate").get(pk=transfer.pk)
-    if transfer.status != Transfer.Status.PENDING:
-        raise DomainError(_("Эта передача уже завершена или отменена."))
-    if actor.service_id != transfer.to_service_id and getattr(actor, "role", None) != "regional":
+    """The receiving service takes the case with its whole history; the sender stops seeing it.
+
+    The audit event records the graduate's service, territory and actual address, old → new,
+    as read from the locked row.
+    """
+    transfer = _lock_transfer(transfer)
+    _check_pending(transfer)
+    if actor.service_id != transfer.to_service_id and not _is_regional(actor):
         raise DomainError(_("Принять передачу может только принимающая служба."))
     if specialist is not None:
         _check_specialist(specialist, transfer.to_service_id, "specialist", _("Специалист не из принимающей службы."))
     today = _today()
     transfer.status, transfer.accepted_at, transfer.accepted_by = Transfer.Status.ACCEPTED, today, actor
     save_bumped(transfer, ["status", "accepted_at", "accepted_by"])
-    graduate = Graduate.objects.select_for_update(of=("self",)).get(pk=transfer.graduate_id)
-    updates = {"service": transfer.to_service, "incoming_service": None}
+    graduate = (
+        Graduate.objects.select_for_update(of=("self",))
+        .select_related("service", "territory")
+        .get(pk=transfer.graduate_id)
+    )
+    before = audit.snapshot(graduate, TRANSFER_FIELDS)
+    graduate.service, graduate.incoming_service = transfer.to_service, None
     if transfer.to_service.territory_id:
-        updates["territory"] = transfer.to_service.territory
+        graduate.territory = transfer.to_service.territory
     if transfer.new_address:
-        updates["actual_address"] = transfer.new_address
-    for name, value in updates.items():
-        setattr(graduate, name, value)
-    marker = save_bumped(graduate, updates)
+        graduate.actual_address = transfer.new_address
+    marker = save_bumped(graduate, [*TRANSFER_FIELDS, "incoming_service"])
     case = transfer.case
     if specialist is None and actor.role == "specialist":
         specialist = actor
     case.specialist = specialist
     save_bumped(case, ["specialist"])
+    changes = audit.diff(before, audit.snapshot(graduate, TRANSFER_FIELDS))
+    changes["transfer_status"] = [Transfer.Status.PENDING, Transfer.Status.ACCEPTED]
+    changes.update(marker)
+    audit.record(
+        Action.UPDATE, request=request, actor=actor, obj=graduate, service_id=transfer.to_service_id, changes=changes
+    )
+    return transfer
+
+
+@transaction.atomic
+def decline_transfer(transfer: Transfer, *, actor, reason: str, request=None) -> Transfer:
+    """The receiving service declines a pending transfer, giving the reason.
+
+    The graduate stays with the sending service, which sees the reason and decides what next.
+    """
+    transfer = _lock_transfer(transfer)
+    _check_pending(transfer)
+    if actor.service_id != transfer.to_service_id and not _is_regional(actor):
+        raise DomainError(_("Отклонить передачу может только принимающая служба."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Укажите причину, по которой служба не принимает выпускника."), field="reason")
+    transfer.status, transfer.declined_at, transfer.declined_by, transfer.decline_reason = (
+        Transfer.Status.DECLINED,
+        _today(),
+        actor,
+        reason,
+    )
+    save_bumped(transfer, ["status", "declined_at", "declined_by", "decline_reason"])
+    marker = _clear_incoming(transfer.graduate_id)
     audit.record(
         Action.UPDATE,
         request=request,
         actor=actor,
-        obj=graduate,
-        service_id=transfer.to_service_id,
+        obj=transfer.graduate,
+        service_id=transfer.from_service_id,
         changes={
-            "service": [str(transfer.from_service), str(transfer.to_service)],
-            "transfer": [None, _("принято")],
+            "transfer_status": [Transfer.Status.PENDING, Transfer.Status.DECLINED],
+            "transfer_decline_reason": [None, reason],
             **marker,
         },
     )
@@ -808,12 +935,18 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
 
 @transaction.atomic
 def cancel_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
-    if transfer.status != Transfer.Status.PENDING:
-        raise DomainError(_("Эта передача уже завершена или отменена."))
+    """The sending service calls the transfer off; the graduate stays with it."""
+    transfer = _lock_transfer(transfer)
+    _check_pending(transfer)
     transfer.status = Transfer.Status.CANCELLED
     save_bumped(transfer, ["status"])
     marker = _clear_incoming(transfer.graduate_id)
-    _log(transfer.case, actor, request, {"transfer": [str(transfer), _("отменено")], **marker})
+    _log(
+        transfer.case,
+        actor,
+        request,
+        {"transfer_status": [Transfer.Status.PENDING, Transfer.Status.CANCELLED], **marker},
+    )
     return transfer
 
 
@@ -825,8 +958,18 @@ def reassign(cases, *, actor, to_specialist, reason: str, request=None) -> int:
     """Give one or many cases to another specialist of the same service, keeping the reason."""
     if not reason.strip():
         raise DomainError(_("Укажите причину передачи."), field="reason")
+    # What the caller saw of each case, to check again under the lock.
+    seen = {case.pk: case.specialist_id for case in cases}
+    # Locked in the order of their ids, so that two batches sharing cases never wait in a circle.
+    _take_locks(SupportCase, list(seen))
+    locked = SupportCase.objects.select_related("graduate", "specialist").filter(pk__in=seen).order_by("pk")
     count = 0
-    for case in cases:
+    for case in locked:
+        if case.specialist_id != seen[case.pk]:
+            raise DomainError(
+                _("Сопровождение выпускника %(name)s тем временем передано специалисту %(who)s: обновите страницу.")
+                % {"name": case.graduate.full_name, "who": case.specialist or "—"}
+            )
         if to_specialist.service_id != case.graduate.service_id or to_specialist.role not in (
             "specialist",
             "coordinator",

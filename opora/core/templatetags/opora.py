@@ -3,6 +3,9 @@
 from django import template
 from django.utils.translation import ngettext
 
+from opora.core import audit
+from opora.core.models import AuditEvent
+
 register = template.Library()
 
 
@@ -45,3 +48,27 @@ def shown_changes(changes) -> dict:
     if not isinstance(changes, dict):
         return changes
     return {key: value for key, value in changes.items() if not str(key).startswith("_")}
+
+
+@register.simple_tag
+def change_rows(event) -> list[tuple[str, str, str]]:
+    """The fields an audit event changed, as a person reads them: [(field, was, became)].
+
+    The log stores codes (a status's value, an ISO date, True/False); this names each key after the
+    field of the event's model, or after the apps' label tables, and renders each value as its label
+    (opora.core.audit.field_label / value_label). A read has no rows.
+    """
+    if event.action not in AuditEvent.CHANGE_ACTIONS or not isinstance(event.changes, dict):
+        return []
+    model = event.content_type.model_class() if event.content_type_id else None
+    rows = []
+    for key, pair in event.changes.items():
+        before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+        rows.append(
+            (
+                audit.field_label(model, key),
+                audit.value_label(model, key, before),
+                audit.value_label(model, key, after),
+            )
+        )
+    return rows

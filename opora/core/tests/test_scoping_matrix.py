@@ -75,6 +75,7 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:transfer_notified", "post", "change", "transfer"),
     Endpoint("support:transfer_cancel", "post", "change", "transfer"),
     Endpoint("support:transfer_accept", "post", "receive", "transfer"),
+    Endpoint("support:transfer_decline", "post", "receive", "transfer"),
     Endpoint("support:plan", "get", "view", "object"),
     Endpoint("support:plan_create", "post", "change", "object"),
     Endpoint("support:plan_version", "get", "view", "plan"),
@@ -164,6 +165,7 @@ SUPPORT_API_OBJECT_ENDPOINTS = [
     Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
     Endpoint("transfer-detail", "get", "view", "transfer", api=True),
     Endpoint("transfer-accept", "post", "receive", "transfer", api=True),
+    Endpoint("transfer-decline", "post", "receive", "transfer", api=True),
     Endpoint("transfer-cancel", "post", "change", "transfer", api=True),
     Endpoint("transfer-notice-sent", "post", "change", "transfer", api=True),
 ]
@@ -280,6 +282,8 @@ def _payload(endpoint: Endpoint, target: Graduate) -> dict:
         return {"confirm_name": target.last_name}
     if endpoint.name == "registry:consents":
         return {"given_at": "2024-02-01", "given_by": "graduate", "scope": "Все данные"}
+    if endpoint.name == "support:transfer_decline":
+        return {"reason": "чужая правка"}
     return {"last_name": "Изменённая", "notes": "чужая правка"}
 
 
@@ -613,7 +617,10 @@ def test_a_receiving_service_sees_the_graduate_and_does_nothing_else_until_it_ac
     elif endpoint.action == "receive":
         assert response.status_code in (200, 302), response.content[:500]
         graduate.refresh_from_db()
-        assert graduate.service == user.service and graduate.incoming_service is None
+        assert graduate.incoming_service is None
+        # Accepted: the graduate is the receiver's now; declined: it stays with the sender.
+        sender = before[1][0]  # _support_fingerprint starts with the graduate's service
+        assert graduate.service_id == (sender if "decline" in endpoint.name else user.service_id)
     else:
         assert response.status_code == _refused_status(user, endpoint), response.status_code
         assert (_fingerprint(graduate), _support_fingerprint(graduate)) == before
@@ -804,6 +811,7 @@ def _support_payload(endpoint: Endpoint, target) -> dict:
         "plan-goals": {"domain": Domain.objects.filter(region_id=region).first().pk, "text": "чужая правка"},
         "measure-detail": {"status": "done", "result": "чужая правка"},
         "transfer-accept": {},
+        "transfer-decline": {"reason": "чужая правка"},
         "transfer-cancel": {},
         "transfer-notice-sent": {},
     }.get(endpoint.name, {})

@@ -13,14 +13,15 @@ from opora.support import services
 from opora.support.models import JournalEntry
 from opora.support.tests.conftest import INTENSIVE, SUPPORTING, days_ago
 
+# Each list's read is filed under the graduates it showed: + their ids in one query, + one insert.
 BUDGET = {
-    "/api/v1/cases/": 10,
-    "/api/v1/journal/": 10,
-    "/api/v1/contracts/": 10,
-    "/api/v1/level-changes/": 10,
-    "/api/v1/plans/": 12,  # + the goals and the measures, each in one query
-    "/api/v1/measures/": 10,
-    "/api/v1/transfers/": 10,
+    "/api/v1/cases/": 12,
+    "/api/v1/journal/": 12,
+    "/api/v1/contracts/": 12,
+    "/api/v1/level-changes/": 12,
+    "/api/v1/plans/": 14,  # + the goals and the measures, each in one query
+    "/api/v1/measures/": 12,
+    "/api/v1/transfers/": 12,
 }
 
 

@@ -37,6 +37,7 @@ PATHS = {
     "/api/v1/transfers/{id}/": {"get"},
     "/api/v1/transfers/{id}/accept/": {"post"},
     "/api/v1/transfers/{id}/cancel/": {"post"},
+    "/api/v1/transfers/{id}/decline/": {"post"},
     "/api/v1/transfers/{id}/notice-sent/": {"post"},
 }
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}

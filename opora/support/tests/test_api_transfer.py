@@ -116,7 +116,7 @@ def test_a_cancelled_transfer_leaves_the_case_with_the_sender(sender, receiver, 
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
     assert again.status_code == 400
-    assert again.json() == {"non_field_errors": ["Эта передача уже завершена или отменена."]}
+    assert again.json() == {"non_field_errors": ["Эта передача уже завершена или отменена (сейчас: «Отменено»)."]}
     assert ids(receiver.get("/api/v1/cases/")) == []
     assert Graduate.objects.get().incoming_service is None
 

@@ -130,4 +130,4 @@ def test_an_entry_is_audited_as_a_creation(case, specialist):
     services.add_journal_entry(case, actor=specialist, date=days_ago(2), kind=Kind.HOME_VISIT, text="Патронат")
     event = AuditEvent.objects.filter(object_id=str(case.graduate_id)).latest("id")
     assert event.action == AuditEvent.Action.CREATE
-    assert event.changes == {"journal": [None, f"{days_ago(2):%d.%m.%Y} Посещение на дому (социальный патронат)"]}
+    assert event.changes == {"journal": [None, days_ago(2).isoformat()], "journal_kind": [None, "home_visit"]}

@@ -347,17 +347,15 @@ def test_every_transition_is_audited_against_the_graduate(graduate, specialist, 
     assert all(e.actor == specialist and e.service_id == graduate.service_id for e in events)
     assert all(e.action == AuditEvent.Action.UPDATE for e in events)
     changes = [e.changes for e in events]
-    assert changes[0] == {"support_case": [None, "Выявлен"]}
-    assert changes[1] == {"support_status": ["Выявлен", "Контакт установлен"]}
-    assert changes[2]["support_status"] == ["Контакт установлен", "На сопровождении"]
+    # The log keeps codes; the history renders their labels (test_history_labels.py).
+    assert changes[0] == {"support_case": [None, "identified"]}
+    assert changes[1] == {"support_status": ["identified", "contact"]}
+    assert changes[2]["support_status"] == ["contact", "active"]
     assert changes[2]["support_level"] == [None, SUPPORTING]
     assert changes[2]["contract"][1].startswith("Договор № 1/")
-    assert changes[3] == {
-        "support_status": ["На сопровождении", "Сопровождение завершено"],
-        "close_reason": [None, "Успешная адаптация"],
-    }
-    assert changes[4] == {"support_case": [None, "Выявлен"]}
-    assert changes[5] == {"support_status": ["Выявлен", "Отказ от сопровождения"]}
+    assert changes[3] == {"support_status": ["active", "closed"], "close_reason": [None, "adapted"]}
+    assert changes[4] == {"support_case": [None, "identified"]}
+    assert changes[5] == {"support_status": ["identified", "refused"]}
     assert len(events) == 6
 
 

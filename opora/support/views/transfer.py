@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from opora.core.views import ScopedView
 from opora.registry.models import Graduate
 from opora.support import services
-from opora.support.forms import TransferActionForm, TransferForm
+from opora.support.forms import TransferActionForm, TransferDeclineForm, TransferForm
 from opora.support.models import Transfer
 from opora.support.views.base import CaseFormView, SupportCardView, call_service
 
@@ -63,6 +63,7 @@ class TransferActionView(SupportCardView):
 
     service = None
     success = ""
+    form_class = TransferActionForm
 
     def get_transfer(self, graduate):
         return self.get_in_scope(
@@ -82,7 +83,7 @@ class TransferActionView(SupportCardView):
     def post(self, request, pk, transfer_pk):
         graduate = self.get_object()
         transfer = self.get_transfer(graduate)
-        form = TransferActionForm(request.POST)
+        form = self.form_class(request.POST)
         if form.is_valid() and self.call(form, transfer) is not None:
             messages.success(request, self.success)
             return redirect("support:case", pk=graduate.pk)
@@ -110,6 +111,34 @@ class TransferAcceptView(TransferActionView):
         if self.request.POST.get("back") == "incoming":
             return incoming_page(self, failed=form, status=400)
         return super().refused(graduate, transfer, form)
+
+
+class TransferDeclineView(TransferAcceptView):
+    """The receiving side declines, with a reason; the graduate stays with the sending service."""
+
+    service = services.decline_transfer
+    success = gettext_lazy("Передача отклонена: выпускник остаётся в передающей службе, она увидит причину.")
+    form_class = TransferDeclineForm
+
+    def call(self, form, transfer):
+        return call_service(
+            form,
+            services.decline_transfer,
+            transfer,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+            request=self.request,
+        )
+
+    def post(self, request, pk, transfer_pk):
+        graduate = self.get_object()
+        transfer = self.get_transfer(graduate)
+        form = self.form_class(request.POST)
+        if form.is_valid() and self.call(form, transfer) is not None:
+            messages.success(request, self.success)
+            # The graduate is no longer this service's: back to its list of incoming transfers.
+            return redirect("support:incoming_transfers")
+        return self.refused(graduate, transfer, form)
 
 
 def incoming_page(view, *, failed=None, status=200):
@@ -160,6 +189,11 @@ urlpatterns = [
         "graduates/<int:pk>/support/transfers/<int:transfer_pk>/accept/",
         TransferAcceptView.as_view(),
         name="transfer_accept",
+    ),
+    path(
+        "graduates/<int:pk>/support/transfers/<int:transfer_pk>/decline/",
+        TransferDeclineView.as_view(),
+        name="transfer_decline",
     ),
     path("support/transfers/incoming/", IncomingTransfersView.as_view(), name="incoming_transfers"),
 ]

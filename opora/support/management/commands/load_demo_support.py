@@ -475,7 +475,8 @@ class Builder:
                     contract.terminated_at, contract.termination_reason = closed_at, str(label)
             for measure in episode.measures:
                 if measure.status in PlanMeasure.OPEN_STATUSES:
-                    measure.status, measure.result = PlanMeasure.Status.CANCELLED, T.CANCELLED_AT_CLOSURE
+                    # As close_case does: cancelled, with whatever result was written kept.
+                    measure.status = PlanMeasure.Status.CANCELLED
             if reason == Reason.MOVED:
                 self.transfers.append(
                     Transfer(
