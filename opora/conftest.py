@@ -86,6 +86,33 @@ def _test_clock(_suite_clock, request, settings):
         settings.CSRF_COOKIE_AGE = None
 
 
+# The calendar edges that date arithmetic is tested at (test_calendar_edges*.py): a year's end and
+# start, 28 February of a common year, 29 February of a leap year, a quarter's last day.
+CALENDAR_EDGES = {
+    "31-dec": dt.date(2026, 12, 31),
+    "1-jan": dt.date(2027, 1, 1),
+    "28-feb": dt.date(2027, 2, 28),
+    "29-feb-leap": dt.date(2028, 2, 29),
+    "30-sep-quarter-end": dt.date(2028, 9, 30),
+}
+
+
+@pytest.fixture
+def travel_to():
+    """Move the clock to 10:00 Moscow time of a day (not ticking) for the rest of the test."""
+    travels = []
+
+    def go(day: dt.date) -> dt.date:
+        travel = time_machine.travel(dt.datetime.combine(day, dt.time(10, 0), tzinfo=MOSCOW), tick=False)
+        travel.start()
+        travels.append(travel)
+        return day
+
+    yield go
+    for travel in reversed(travels):
+        travel.stop()
+
+
 @pytest.fixture
 def today() -> dt.date:
     """«Today» for the test: the date of the suite's fixed moment."""
@@ -122,6 +149,17 @@ def years_ago(years: int, days: int = 0) -> dt.date:
     except ValueError:
         day = today.replace(year=today.year - years, day=28)
     return day - dt.timedelta(days=days)
+
+
+def born_to_turn(age: int, day: dt.date) -> dt.date:
+    """The birth date of someone who turns ``age`` on ``day`` (as ``age_on`` and ``turns_23_on`` count).
+
+    Nobody turns a year older on 29 February of a year whose birth year was common: pick another day.
+    """
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        raise ValueError(f"nobody turns {age} on {day}: the birth year has no 29 February") from None
 
 
 @pytest.fixture
