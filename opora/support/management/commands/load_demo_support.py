@@ -18,7 +18,7 @@ in one transaction and with ``bulk_create`` only:
   transfers and moves outside the region in the history.
 
 The showcase of ``specialist1`` (service 1) is constructed, not drawn, so that it is the same on
-every as-of day: about 40 open cases (``SPECIALIST1_CASELOAD``), of them exactly
+every as-of day: 40 open cases (``SPECIALIST1_CASELOAD``; fewer in a small demo), of them exactly
 ``SHOWCASE_STATUSES`` just identified and contacted, exactly ``len(SHOWCASE_EXPIRING_DAYS)`` contracts
 ending within 30 days of as-of (any other contract of theirs that would end that soon was renewed in
 advance), the two pending transfers (one overdue), and exactly ``SHOWCASE_STATUSES`` closed and
@@ -398,7 +398,7 @@ class Builder:
                 # The showcase first, then cases on support up to the caseload; nobody else gets the showcase.
                 showcase = [pk for pk in cases if fates[pk].showcase]
                 fill = [pk for pk in cases if not fates[pk].showcase and fates[pk].kind == "active"]
-                size = max(min(SPECIALIST1_CASELOAD, round(len(cases) * 0.25)), len(showcase) + 2)
+                size = min(SPECIALIST1_CASELOAD, len(showcase) + len(fill))
                 mine = showcase + fill[: size - len(showcase)]
                 cases = mine + [pk for pk in cases if pk not in set(mine)]
                 owners += [self.specialist1] * len(mine)
@@ -427,6 +427,8 @@ class Builder:
             activated = self.day(lo, hi)
             if fate.contract_ends is not None:  # the showcase: a year's contract that ends then
                 activated = add_months(fate.contract_ends + DAY, -12)
+                while add_months(activated, 12) - DAY < fate.contract_ends:  # 29 February has no year-ago twin
+                    activated += DAY
             identified, contact = self.before(activated, earliest)
             identified = self.prior(g, fate, identified, earliest)
             self.supported(g, fate, spec, identified, contact, activated, status=Status.ACTIVE)
