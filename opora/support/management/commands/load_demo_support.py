@@ -400,7 +400,8 @@ class Builder:
                 fill = [pk for pk in cases if not fates[pk].showcase and fates[pk].kind == "active"]
                 size = min(SPECIALIST1_CASELOAD, len(showcase) + len(fill))
                 mine = showcase + fill[: size - len(showcase)]
-                cases = mine + [pk for pk in cases if pk not in set(mine)]
+                taken = set(mine)
+                cases = mine + [pk for pk in cases if pk not in taken]
                 owners += [self.specialist1] * len(mine)
                 if self.coordinator1 is not None and self.coordinator1.service_id == service.pk:
                     owners += [self.coordinator1] * round(len(cases) * 0.05)
