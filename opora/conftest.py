@@ -2,14 +2,27 @@
 
 The named users (in-service specialist, other-service specialist, coordinator,
 regional, attracted, admin) are what every scoping test runs over.
+
+The clock is fixed: the whole suite runs at one moment, ``SUITE_NOW``. It is
+``DEFAULT_NOW`` unless the environment variable ``OPORA_TEST_NOW`` names another one
+(ISO 8601 with an offset, ``2027-01-01T09:00+03:00``, or a plain date, ``2028-02-29``,
+meaning 09:00 Moscow time), so anyone can run the suite as on another day::
+
+    OPORA_TEST_NOW=2028-02-29 make test
+
+Tests take «today» from the ``today`` fixture (or ``suite_today()``), never from the real
+calendar; tests of calendar edges travel further with ``time_machine.travel`` themselves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import zoneinfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from opora.core.roles import Role
@@ -18,6 +31,92 @@ from opora.registry.models import Graduate
 from opora.registry.validators import snils_checksum
 
 PASSWORD = "test-pass-1234"
+
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+# A Wednesday morning in Moscow, away from every month's, quarter's and year's end; the
+# calendar edges are tested on purpose (test_calendar_edges.py) and at the dates of `make test-dates`.
+DEFAULT_NOW = dt.datetime(2026, 11, 18, 9, 0, tzinfo=MOSCOW)
+
+
+def parse_test_now(value: str | None) -> dt.datetime:
+    """The suite's moment from ``OPORA_TEST_NOW``: ISO 8601 with an offset, or a date (09:00 Moscow time)."""
+    if value is None or not value.strip():
+        return DEFAULT_NOW
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(9, 0), tzinfo=MOSCOW)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise pytest.UsageError(
+            f"OPORA_TEST_NOW={value!r}: ожидается дата ГГГГ-ММ-ДД или момент ISO 8601 со смещением, "
+            "например 2027-01-01T09:00+03:00"
+        )
+    return moment
+
+
+SUITE_NOW = parse_test_now(os.environ.get("OPORA_TEST_NOW"))
+
+
+def suite_today() -> dt.date:
+    """The suite's «today» in the project's time zone (the date of ``SUITE_NOW``)."""
+    return timezone.localdate(SUITE_NOW)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """The whole session runs at ``SUITE_NOW``, session fixtures (the live server) included.
+
+    The clock ticks (tick=True): the live server's thread, session expiry, login cool-off
+    and the order of audit entries need time that moves; each test starts again at
+    ``SUITE_NOW`` (``_test_clock``), so no test sees the day change under it.
+    """
+    with time_machine.travel(SUITE_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(_suite_clock, request, settings):
+    _suite_clock.move_to(SUITE_NOW)
+    if request.node.get_closest_marker("browser"):
+        # Chromium keeps the real clock: a CSRF cookie dated a year after a past SUITE_NOW would
+        # already be expired there. A browser-session cookie has no date to disagree on.
+        settings.CSRF_COOKIE_AGE = None
+
+
+# The calendar edges that date arithmetic is tested at (test_calendar_edges*.py): a year's end and
+# start, 28 February of a common year, 29 February of a leap year, a quarter's last day.
+CALENDAR_EDGES = {
+    "31-dec": dt.date(2026, 12, 31),
+    "1-jan": dt.date(2027, 1, 1),
+    "28-feb": dt.date(2027, 2, 28),
+    "29-feb-leap": dt.date(2028, 2, 29),
+    "30-sep-quarter-end": dt.date(2028, 9, 30),
+}
+
+
+@pytest.fixture
+def travel_to():
+    """Move the clock to 10:00 Moscow time of a day (not ticking) for the rest of the test."""
+    travels = []
+
+    def go(day: dt.date) -> dt.date:
+        travel = time_machine.travel(dt.datetime.combine(day, dt.time(10, 0), tzinfo=MOSCOW), tick=False)
+        travel.start()
+        travels.append(travel)
+        return day
+
+    yield go
+    for travel in reversed(travels):
+        travel.stop()
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """«Today» for the test: the date of the suite's fixed moment."""
+    return suite_today()
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +138,28 @@ def make_snils() -> str:
 
 
 def years_ago(years: int, days: int = 0) -> dt.date:
+    """The birth date of someone who turned ``years`` today (``days`` earlier still; negative: later).
+
+    On 29 February the anniversary in a common year is 28 February: a person born then
+    turned ``years`` yesterday and is ``years`` old today, as ``age_on`` counts.
+    """
     today = timezone.localdate()
     try:
         day = today.replace(year=today.year - years)
     except ValueError:
         day = today.replace(year=today.year - years, day=28)
     return day - dt.timedelta(days=days)
+
+
+def born_to_turn(age: int, day: dt.date) -> dt.date:
+    """The birth date of someone who turns ``age`` on ``day`` (as ``age_on`` and ``turns_23_on`` count).
+
+    Nobody turns a year older on 29 February of a year whose birth year was common: pick another day.
+    """
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        raise ValueError(f"nobody turns {age} on {day}: the birth year has no 29 February") from None
 
 
 @pytest.fixture

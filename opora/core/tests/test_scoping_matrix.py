@@ -20,7 +20,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
-from opora.conftest import if_match_for, make_snils, years_ago
+from opora.conftest import if_match_for, make_snils, suite_today, years_ago
 from opora.core.access import can
 from opora.core.audit import record
 from opora.core.models import AuditEvent
@@ -789,7 +789,7 @@ def _support_payload(endpoint: Endpoint, target) -> dict:
     from opora.org.models import User
     from opora.support.models import Domain, SupportLevel
 
-    today = dt.date.today().isoformat()
+    today = suite_today().isoformat()
     region = target.service.region_id
     levels = SupportLevel.objects.filter(region_id=region).order_by("order")
     colleague = User.objects.filter(service=target.service, role__in=["specialist", "coordinator"]).first()
@@ -904,7 +904,7 @@ def test_nobody_can_add_a_support_record_to_a_foreign_one(client, support_world,
         "text": "чужая правка",
         "domain": Domain.objects.filter(region_id=case.own.service.region_id).first().pk,
         "responsible": "specialist",
-        "deadline": dt.date.today().isoformat(),
+        "deadline": suite_today().isoformat(),
     }
     before = _support_fingerprint(case.foreign)
     foreign_pk = _support_pk(field, case.foreign)
@@ -962,8 +962,8 @@ def test_ones_own_support_record_cannot_point_at_a_foreign_one(
         "kind": "phone",
         "text": "Запись",
         "responsible": "specialist",
-        "deadline": dt.date.today().isoformat(),
-        "moved_at": dt.date.today().isoformat(),
+        "deadline": suite_today().isoformat(),
+        "moved_at": suite_today().isoformat(),
         field: foreign_pk,
     }
     body.pop("to_external", None)

@@ -432,4 +432,5 @@ def test_the_api_docs_load_nothing_from_outside(api):
     assert sources, "the docs page should load its scripts"
     external = [s for s in sources if s.startswith(("http://", "https://", "//"))]
     assert external == []
-    assert "cdn" not in body.lower()
+    # The page's CSRF token is random and may spell «cdn» by chance: look past it.
+    assert "cdn" not in re.sub(r'"[A-Za-z0-9]{32,}"', '""', body).lower()

@@ -1,7 +1,8 @@
-"""The demo data command: python manage.py load_demo."""
+"""The demo data command: python manage.py load_demo, built as of the suite's fixed day (or ``--as-of``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import Counter
 
@@ -9,18 +10,21 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import RequestFactory
-from django.utils import timezone
 
+from opora.conftest import suite_today
 from opora.core.roles import Role
 from opora.org.models import Region, Service, Territory, User
-from opora.registry.models import Consent, Graduate, normalize_name
+from opora.registry.management.commands.load_demo import DemoRegion, as_of_moment
+from opora.registry.models import Consent, Graduate, VulnerableCategory, normalize_name
 from opora.registry.validators import age_on, normalize_snils, validate_phone
 
 GRADUATES = 120
 
 
 def load(**options) -> None:
+    options.setdefault("as_of", suite_today())
     call_command("load_demo", graduates=GRADUATES, stdout=io.StringIO(), **options)
 
 
@@ -52,8 +56,7 @@ def test_region_services_and_territories(demo):
 
 
 @pytest.mark.django_db
-def test_graduates(demo):
-    today = timezone.localdate()
+def test_graduates(demo, today):
     graduates = list(Graduate.objects.select_related("service__territory"))
     assert len(graduates) == GRADUATES
     # Every service has someone, and the city of Belgorod has the most.
@@ -79,6 +82,7 @@ def test_graduates(demo):
     assert consents
     for c in consents:
         assert c.given_at <= today
+        assert c.created_at <= as_of_moment(today)
         c.full_clean()
         if c.graduate.age_on(c.given_at) < 18:
             assert c.given_by == Consent.GivenBy.REPRESENTATIVE
@@ -136,3 +140,37 @@ def test_if_empty_on_a_non_empty_database_does_nothing(demo):
 def test_if_empty_on_an_empty_database_loads():
     load(if_empty=True)
     assert Graduate.objects.count() == GRADUATES
+
+
+@pytest.mark.django_db
+def test_the_region_can_be_built_as_of_another_day():
+    as_of = dt.date(2028, 2, 29)
+    call_command("load_demo", "--graduates", "40", "--as-of", "2028-02-29", stdout=io.StringIO())
+
+    graduates = list(Graduate.objects.all())
+    assert len(graduates) == 40
+    for g in graduates:
+        assert 15 <= g.age_on(as_of) <= 23, g
+        assert g.left_at <= as_of
+        assert g.created_at <= as_of_moment(as_of)
+    assert not Consent.objects.filter(given_at__gt=as_of).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_as_of_day_gives_the_same_graduates():
+    def names(as_of):
+        maker = DemoRegion(as_of, VulnerableCategory.objects.in_bulk(field_name="code"), set())
+        service = Service(pk=1, territory_id=None)
+        return [
+            (g.full_name, g.birth_date, g.snils)
+            for g, _codes, _papers in (maker.graduate(0, service) for _n in range(20))
+        ]
+
+    assert names(dt.date(2027, 1, 1)) == names(dt.date(2027, 1, 1))
+
+
+@pytest.mark.django_db
+def test_a_bad_as_of_day_is_refused():
+    with pytest.raises(CommandError, match="ГГГГ-ММ-ДД"):
+        call_command("load_demo", "--as-of", "2027-13-01", stdout=io.StringIO())
+    assert not Graduate.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from opora.conftest import years_ago
+from opora.conftest import born_to_turn, years_ago
 from opora.support.caseload import caseload
 from opora.support.models import SupportCase
 from opora.support.tests.conftest import INTENSIVE, MONITORING
@@ -107,13 +107,16 @@ def test_the_plan_review_is_the_next_due_date_when_it_comes_first(caseload_case)
 
 
 def test_a_23rd_birthday_in_2_months_shows_as_the_next_due_date(caseload_case, login, specialist):
-    birth = years_ago(23, days=-61)  # turns 23 in 61 days
+    # Turns 23 in about two months; counted from that birthday, not back from today by 61 days,
+    # which gives another birthday when 29 February lies in one of the two years only.
+    birthday = in_days(61) if in_days(61).strftime("%m-%d") != "02-29" else in_days(62)
+    birth = born_to_turn(23, birthday)
     case = caseload_case("Почтидвадцатитрёхлетняя", contacted=1, contract_ends_in=200, birth_date=birth)
 
     row = row_of(case)
     body = login(specialist).get(reverse("support:caseload")).content.decode()
 
-    assert row.next_due == case.graduate.turns_23_on == in_days(61)
+    assert row.next_due == case.graduate.turns_23_on == birthday
     assert row.next_due_kind == "age23"
     assert "23 года — окончание сопровождения" in body
 

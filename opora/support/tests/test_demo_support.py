@@ -1,4 +1,8 @@
-"""The support part of the demo data (manage.py load_demo → load_demo_support) keeps the domain's rules."""
+"""The support part of the demo data (manage.py load_demo → load_demo_support) keeps the domain's rules.
+
+The demo is built ``--as-of`` the suite's fixed day; specialist1's showcase is constructed, so its
+counts are exact on any day.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
+from opora.conftest import suite_today
 from opora.org.models import User
+from opora.registry.management.commands.load_demo import as_of_moment
 from opora.registry.models import Consent, Graduate
 from opora.support import services
 from opora.support.models import (
@@ -28,7 +33,7 @@ from opora.support.models import (
 )
 from opora.support.services import add_months
 
-GRADUATES = 300
+GRADUATES = 600  # enough for specialist1's caseload of 40
 Status = SupportCase.Status
 MODELS = (SupportCase, Contract, LevelChange, SupportPlan, PlanGoal, PlanMeasure, JournalEntry, Transfer, Consent, User)
 
@@ -44,16 +49,11 @@ def demo(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             out = io.StringIO()
-            call_command("load_demo", graduates=GRADUATES, stdout=out)
+            call_command("load_demo", graduates=GRADUATES, as_of=suite_today(), stdout=out)
             yield out.getvalue()
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_the_dates_of_a_case_follow_its_course_and_none_is_in_the_future(demo, t
     for model, names in past_only.items():
         for name in names:
             assert not model.objects.filter(**{f"{name}__gt": today}).exists(), (model.__name__, name)
-    now = timezone.now()
+    now = as_of_moment(today)  # the demo records nothing after the start of its as-of day
     for model in (SupportCase, Contract, LevelChange, SupportPlan, JournalEntry, Consent):
         assert not model.objects.filter(created_at__gt=now).exists(), model.__name__
 
@@ -147,10 +147,30 @@ def test_contracts_are_numbered_per_service_and_year_and_renewals_follow_on(demo
     for sequences in numbers.values():
         assert sorted(sequences) == list(range(1, len(sequences) + 1))
     assert Contract.objects.filter(renewed_from__isnull=False).exists()
+
+
+def test_specialist1_has_exactly_three_contracts_ending_within_30_days(demo, today):
     expiring = Contract.objects.filter(
-        case__status=Status.ACTIVE, renewal__isnull=True, ends_on__range=(today, today + dt.timedelta(days=30))
+        case__specialist__username="specialist1",
+        case__status=Status.ACTIVE,
+        renewal__isnull=True,
+        terminated_at=None,
+        ends_on__range=(today, today + dt.timedelta(days=30)),
     )
-    assert expiring.exists()
+    assert sorted(expiring.values_list("ends_on", flat=True)) == [
+        today + dt.timedelta(days=6),
+        today + dt.timedelta(days=13),
+        today + dt.timedelta(days=27),
+    ]
+    for contract in expiring:
+        assert contract.ends_on == add_months(contract.starts_on, 12) - dt.timedelta(days=1)
+        assert contract.is_in_force(today)
+
+
+def test_specialist1_has_40_open_cases_and_a_case_in_every_status(demo):
+    mine = Counter(SupportCase.objects.filter(specialist__username="specialist1").values_list("status", flat=True))
+    assert mine == {Status.IDENTIFIED: 2, Status.CONTACT: 2, Status.ACTIVE: 36, Status.CLOSED: 2, Status.REFUSED: 1}
+    assert SupportCase.objects.open().filter(specialist__username="specialist1").count() == 40
 
 
 def test_the_level_history_starts_with_the_contract_and_changes_each_time(demo):
@@ -228,8 +248,6 @@ def test_the_journal_covers_the_year_within_each_case(demo, today):
 
 
 def test_the_staff_carries_the_open_cases(demo):
-    specialist1 = User.objects.get(username="specialist1")
-    assert SupportCase.objects.open().filter(specialist=specialist1).exists()
     for case in SupportCase.objects.open().exclude(specialist=None).select_related("specialist", "graduate"):
         assert case.specialist.service_id == case.graduate.service_id
     generated = User.objects.filter(username__startswith="spec0") | User.objects.filter(username__startswith="spec1")
@@ -243,8 +261,11 @@ def test_two_transfers_are_pending_one_to_service_2_in_time_one_overdue(demo, to
     service2 = User.objects.get(username="specialist2").service
     [to_2] = [t for t in pending if t.to_service == service2]
     assert not to_2.notice_overdue(today)
-    assert any(t.notice_overdue(today) for t in pending)
+    assert (to_2.started_at, to_2.notice_due) == (today, today + dt.timedelta(days=3))
+    [overdue] = [t for t in pending if t.notice_overdue(today)]
+    assert overdue.notice_due == today - dt.timedelta(days=3)
     for transfer in pending:
+        assert transfer.case.specialist.username == "specialist1"
         assert transfer.graduate.incoming_service == transfer.to_service
         assert transfer.case.status == Status.ACTIVE
         assert transfer.notice["full_name"] == transfer.graduate.full_name

@@ -118,7 +118,9 @@ def test_a_renewal_starts_the_day_after_the_old_contract_ends(put_on_support, sp
     assert renewal.renewed_from == old
     assert renewal.starts_on == old.ends_on + dt.timedelta(days=1)
     assert renewal.ends_on == add_months(renewal.starts_on, 12) - dt.timedelta(days=1)
-    assert renewal.number == (f"2/{this_year()}" if old.year == this_year() else f"1/{this_year()}")
+    # Numbered in the year it is signed: the old one's year goes on, a new year starts again at 1.
+    signed_year = renewal.signed_at.year
+    assert renewal.number == (f"2/{signed_year}" if old.year == signed_year else f"1/{signed_year}")
     assert renewal.help_agreed == old.help_agreed
     assert renewal.graduate_obligations == old.graduate_obligations
 

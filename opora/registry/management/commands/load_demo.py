@@ -13,11 +13,14 @@
   contracts, levels, plans, journal, transfers), called by name at the end.
 
 The data are deterministic for a given day (``random.Random(2026)`` and a seeded Faker):
-dates are counted back from today so that every graduate is 15–23 years old.
+every date is counted back from ``--as-of`` (today by default), so that every graduate is
+15–23 years old on that day and nothing happens after it. The loaders read no clock but
+that default: ``load_demo --as-of 2027-01-01`` builds the same region on any day.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -270,6 +273,22 @@ DEMO_USERS = (
 # fmt: on
 
 
+def parse_as_of(value: str) -> dt.date:
+    """``--as-of``: a date ГГГГ-ММ-ДД."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("ожидается дата ГГГГ-ММ-ДД, получено «%(v)s»") % {"v": value}) from None
+
+
+def as_of_moment(day: dt.date) -> dt.datetime:
+    """The moment the demo is built «as of»: the start of the working day ``day`` (09:00 local time).
+
+    Every ``created_at`` of the demo is at most this moment, so nothing is recorded after it.
+    """
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
 def shift_years(day: dt.date, years: int) -> dt.date:
     """The same day ``years`` later (29 February becomes 28 February)."""
     try:
@@ -310,6 +329,7 @@ class DemoRegion:
 
     def __init__(self, today: dt.date, categories: dict[str, VulnerableCategory], used_snils: set[str]):
         self.today = today
+        self.now = as_of_moment(today)
         self.rng = random.Random(SEED)
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(SEED)
@@ -670,9 +690,9 @@ class DemoRegion:
         )
 
     def moment(self, day: dt.date) -> dt.datetime:
-        """A working-hours moment of ``day``, never later than now."""
+        """A working-hours moment of ``day``, never later than the as-of moment."""
         at = dt.datetime.combine(day, dt.time(self.rng.randint(9, 17), self.rng.randint(0, 59)))
-        return min(timezone.make_aware(at), timezone.now())
+        return min(timezone.make_aware(at), self.now)
 
 
 class Command(BaseCommand):
@@ -702,8 +722,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Ничего не делать, если в базе уже есть хотя бы один выпускник.",
         )
+        parser.add_argument(
+            "--as-of",
+            type=parse_as_of,
+            default=None,
+            metavar="ГГГГ-ММ-ДД",
+            help="День, на который строятся данные: все даты отсчитываются от него (по умолчанию сегодня).",
+        )
 
-    def handle(self, *args, graduates: int, if_empty: bool, **options):
+    def handle(self, *args, graduates: int, if_empty: bool, as_of: dt.date | None = None, **options):
+        as_of = as_of or timezone.localdate()
         if graduates < 0:
             raise CommandError(_("Число выпускников не может быть отрицательным."))
         if if_empty and Graduate.objects.exists():
@@ -714,7 +742,7 @@ class Command(BaseCommand):
             if Graduate.objects.filter(service__region=region).exists():
                 self.stdout.write(_("Демонстрационные данные уже загружены: выпускники не добавляются."))
             else:
-                created, consents = self.graduates(graduates, services)
+                created, consents = self.graduates(graduates, services, as_of)
                 self.stdout.write(
                     self.style.SUCCESS(
                         _(
@@ -741,7 +769,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         # The support cycle's demo data live with the support app; the registry names it, never imports it.
         if apps.is_installed("opora.support"):
-            call_command("load_demo_support", stdout=self.stdout, stderr=self.stderr)
+            call_command("load_demo_support", as_of=as_of, stdout=self.stdout, stderr=self.stderr)
 
     def directories(self) -> tuple[Region, list[Territory], list[Service], Service]:
         region, _created = Region.objects.get_or_create(name=REGION_NAME, defaults={"code": REGION_CODE})
@@ -773,13 +801,13 @@ class Command(BaseCommand):
         )
         return region, territories, services, centre
 
-    def graduates(self, total: int, services: list[Service]) -> tuple[int, int]:
+    def graduates(self, total: int, services: list[Service], as_of: dt.date) -> tuple[int, int]:
         """Create ``total`` graduates over ``services``; return how many graduates and consents."""
         if not connection.features.can_return_rows_from_bulk_insert:
             raise CommandError(_("База данных не возвращает ключи при массовой вставке: загрузка невозможна."))
         categories = VulnerableCategory.objects.in_bulk(field_name="code")
         used = {s[:9] for s in Graduate.objects.exclude(snils_digits="").values_list("snils_digits", flat=True)}
-        maker = DemoRegion(timezone.localdate(), categories, used)
+        maker = DemoRegion(as_of, categories, used)
         rows: list[tuple[Graduate, list[str], list[Consent]]] = []
         counts = apportion(total, [p.weight for p in PLACES])
         for index, (service, count) in enumerate(zip(services, counts, strict=True)):

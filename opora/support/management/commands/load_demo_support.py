@@ -17,9 +17,17 @@ in one transaction and with ``bulk_create`` only:
   accept it, its notice is not yet due), one with the 3-day notice deadline missed; a few accepted
   transfers and moves outside the region in the history.
 
+The showcase of ``specialist1`` (service 1) is constructed, not drawn, so that it is the same on
+every as-of day: 40 open cases (``SPECIALIST1_CASELOAD``; fewer in a small demo), of them exactly
+``SHOWCASE_STATUSES`` just identified and contacted, exactly ``len(SHOWCASE_EXPIRING_DAYS)`` contracts
+ending within 30 days of as-of (any other contract of theirs that would end that soon was renewed in
+advance), the two pending transfers (one overdue), and exactly ``SHOWCASE_STATUSES`` closed and
+refused cases of their own.
+
 The data follow the rules of ``opora.support.services`` (one open case per graduate, consent
 before contract, no dates in the future, measure deadlines within the plan's period, closure
-cancels open measures and terminates the contract). Deterministic for a given day
+cancels open measures and terminates the contract). Every date is counted from ``--as-of`` (today
+by default); the loader reads no other clock. Deterministic for a given as-of day
 (``random.Random(SEED)``). Running it again does nothing when the region already has cases.
 """
 
@@ -40,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.roles import Role
 from opora.org.models import Region, Service, User
-from opora.registry.management.commands.load_demo import CONSENT_SCOPE, PLACES, REGION_NAME
+from opora.registry.management.commands.load_demo import CONSENT_SCOPE, PLACES, REGION_NAME, as_of_moment, parse_as_of
 from opora.registry.models import Consent, Graduate
 from opora.registry.validators import age_on
 from opora.support import services
@@ -74,6 +82,13 @@ MOVED_IN = 0.012  # of the active cases: accepted from another service of the re
 CONTRACT_MONTHS_MAX = 20
 SPECIALIST1_CASELOAD = 40
 CASES_PER_SPECIALIST = 45
+# specialist1's constructed showcase: cases of their own by status (besides those on support) ...
+SHOWCASE_STATUSES = {"identified": 2, "contact": 2, "closed": 2, "refused": 1}
+# ... and the contracts of their cases on support that end this many days after as-of.
+SHOWCASE_EXPIRING_DAYS = (6, 13, 27)
+EXPIRING_DAYS = 30  # «expiring»: ends within this many days (the caseload's reminder)
+# How long before as-of a graduate must be in the registry for a case of each kind.
+KIND_MIN_DAYS = {"identified": 3, "contact": 5, "refused": 30, "closed": 150}
 AGE_WEIGHT = {15: 0.5, 16: 0.7, 17: 0.9, 18: 1.2, 19: 1.2, 20: 1.1, 21: 1.0, 22: 0.9}
 JOURNAL_PER_MONTH = ((4, 7), (2, 4), (1, 3))  # by level, the most intensive first
 KIND_WEIGHTS = (
@@ -109,6 +124,8 @@ class Fate:
     prior: bool = False
     moved_from: Service | None = None
     specialist: User | None = None
+    showcase: bool = False  # one of specialist1's constructed cases
+    contract_ends: dt.date | None = None  # the current contract's end, for the showcase's expiring ones
 
 
 @dataclass
@@ -119,6 +136,9 @@ class Episode:
     contracts: list[Contract] = field(default_factory=list)
     measures: list[PlanMeasure] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
+    # None: an expiring contract is sometimes renewed in advance, by chance; True: it stays expiring
+    # (the showcase); False: it is renewed in advance (specialist1's other cases).
+    expiring: bool | None = None
 
 
 class Builder:
@@ -126,7 +146,7 @@ class Builder:
 
     def __init__(self, region: Region, today: dt.date):
         self.region, self.today = region, today
-        self.now = timezone.now()
+        self.now = as_of_moment(today)
         self.rng = random.Random(SEED)
         self.tiers = sorted(
             SupportLevel.objects.filter(region=region, is_active=True), key=lambda lv: (lv.order, lv.pk)
@@ -259,6 +279,7 @@ class Builder:
                     if self.earliest(g) <= today - dt.timedelta(days=days) and (kind != "closed" or ages[g.pk] <= 22):
                         fates[g.pk] = Fate(kind)
                         break
+        self.showcase_statuses(graduates, fates, ages)
         for g in graduates:
             fate = fates.get(g.pk)
             if fate is None:
@@ -275,7 +296,59 @@ class Builder:
                 fate.prior = self.earliest(g) <= today - dt.timedelta(days=200) and self.chance(PRIOR_EPISODE)
             if fate.kind == "active" and self.earliest(g) <= today - dt.timedelta(days=120) and self.chance(MOVED_IN):
                 fate.moved_from = r.choice([s for s in self.services if s.pk != g.service_id])
+        self.showcase_expiring(graduates, fates)
         return fates
+
+    def showcase_service(self) -> Service | None:
+        """The service of specialist1, whose showcase is constructed (service 1)."""
+        if self.specialist1 is None:
+            return None
+        return next((s for s in self.services if s.pk == self.specialist1.service_id), None)
+
+    def showcase_statuses(self, graduates: list[Graduate], fates: dict[int, Fate], ages: dict[int, int]) -> None:
+        """specialist1's cases by status: taken from the drawn ones of service 1, made up if too few."""
+        service = self.showcase_service()
+        if service is None:
+            return
+        own = [g for g in graduates if g.service_id == service.pk]
+        for kind, count in SHOWCASE_STATUSES.items():
+            chosen = [g for g in own if g.pk in fates and fates[g.pk].kind == kind][:count]
+            spare = (
+                g
+                for g in own
+                if g.pk not in fates
+                and ages[g.pk] <= 22
+                and self.earliest(g) <= self.today - dt.timedelta(days=KIND_MIN_DAYS[kind])
+            )
+            for g in spare:
+                if len(chosen) >= count:
+                    break
+                fates[g.pk] = Fate(kind)
+                chosen.append(g)
+            for g in chosen:
+                fates[g.pk].showcase = True
+                if kind in ("closed", "refused"):
+                    fates[g.pk].specialist = self.specialist1
+
+    def showcase_expiring(self, graduates: list[Graduate], fates: dict[int, Fate]) -> None:
+        """Cases on support of service 1 whose only contract ends ``SHOWCASE_EXPIRING_DAYS`` after as-of."""
+        service = self.showcase_service()
+        if service is None:
+            return
+        # A year's contract signed at least 14 days after the registry entry.
+        old_enough = self.today - dt.timedelta(days=400)
+        candidates = [
+            g
+            for g in graduates
+            if g.service_id == service.pk
+            and g.pk in fates
+            and fates[g.pk].kind == "active"
+            and self.earliest(g) <= old_enough
+        ]
+        for g, days in zip(candidates, SHOWCASE_EXPIRING_DAYS, strict=False):
+            fate = fates[g.pk]
+            fate.showcase, fate.moved_from = True, None
+            fate.contract_ends = self.today + dt.timedelta(days=days)
 
     def make_staff(self, graduates: list[Graduate], fates: dict[int, Fate]) -> None:
         """1–3 specialists per service by its open cases, then the open cases shared among them."""
@@ -322,7 +395,14 @@ class Builder:
             staff = self.staff[service.pk]
             owners: list[User] = []
             if self.specialist1 is not None and self.specialist1 in staff:
-                owners += [self.specialist1] * min(SPECIALIST1_CASELOAD, round(len(cases) * 0.25))
+                # The showcase first, then cases on support up to the caseload; nobody else gets the showcase.
+                showcase = [pk for pk in cases if fates[pk].showcase]
+                fill = [pk for pk in cases if not fates[pk].showcase and fates[pk].kind == "active"]
+                size = min(SPECIALIST1_CASELOAD, len(showcase) + len(fill))
+                mine = showcase + fill[: size - len(showcase)]
+                taken = set(mine)
+                cases = mine + [pk for pk in cases if pk not in taken]
+                owners += [self.specialist1] * len(mine)
                 if self.coordinator1 is not None and self.coordinator1.service_id == service.pk:
                     owners += [self.coordinator1] * round(len(cases) * 0.05)
             others = [u for u in staff if u != self.specialist1] or staff
@@ -336,13 +416,20 @@ class Builder:
     # --- one graduate ------------------------------------------------------------------------
     def graduate(self, g: Graduate, fate: Fate) -> None:
         today, earliest = self.today, self.earliest(g)
-        spec = fate.specialist if fate.kind in ("active", "identified", "contact") else self.someone(g.service)
+        if fate.kind in ("active", "identified", "contact") or fate.specialist is not None:
+            spec = fate.specialist
+        else:
+            spec = self.someone(g.service)
         if fate.kind == "active":
             lo = max(earliest + dt.timedelta(days=14), today - dt.timedelta(days=CONTRACT_MONTHS_MAX * 30 + 10))
             hi = today - dt.timedelta(days=80) if fate.moved_from else today
             if lo > hi:
                 fate.moved_from, hi = None, today
             activated = self.day(lo, hi)
+            if fate.contract_ends is not None:  # the showcase: a year's contract that ends then
+                activated = add_months(fate.contract_ends + DAY, -12)
+                while add_months(activated, 12) - DAY < fate.contract_ends:  # 29 February has no year-ago twin
+                    activated += DAY
             identified, contact = self.before(activated, earliest)
             identified = self.prior(g, fate, identified, earliest)
             self.supported(g, fate, spec, identified, contact, activated, status=Status.ACTIVE)
@@ -369,7 +456,8 @@ class Builder:
             self.closed(g, fate, spec, earliest)
 
     def someone(self, service: Service) -> User | None:
-        staff = self.staff.get(service.pk) or [None]
+        """A specialist of ``service`` for a finished case (specialist1 has only the showcase's)."""
+        staff = [u for u in self.staff.get(service.pk, ()) if u != self.specialist1] or [None]
         return self.rng.choice(staff)
 
     def before(self, activated: dt.date, earliest: dt.date) -> tuple[dt.date, dt.date]:
@@ -452,6 +540,8 @@ class Builder:
         case = self.new_case(g, spec, identified, contact, status, how)
         case.activated_at = activated
         episode = Episode(case, spec, needs=self.needs(g))
+        if spec is not None and spec == self.specialist1 and status == Status.ACTIVE:
+            episode.expiring = fate.contract_ends is not None
         self.episodes[id(case)] = episode
         limit = closed_at or today
         moved_on = None
@@ -660,7 +750,12 @@ class Builder:
                     break
             elif ends >= limit:
                 # Still in force. A contract that ends within a month is sometimes renewed in advance.
-                if reason or ends > today + dt.timedelta(days=30) or not self.chance(0.3):
+                soon = ends <= today + dt.timedelta(days=EXPIRING_DAYS)
+                if episode.expiring is None:
+                    in_advance = not reason and soon and self.chance(0.3)
+                else:
+                    in_advance = soon and not episode.expiring
+                if not in_advance:
                     break
             signed = max(contract.starts_on, min(today, ends - dt.timedelta(days=rng.randint(0, 25))))
             starts, previous = max(ends + DAY, signed), contract
@@ -928,7 +1023,11 @@ class Builder:
             and e.case.graduate.service_id == first.pk
             and not any(t.case is e.case for t in self.transfers)
         ]
-        mine = [e for e in candidates if self.specialist1 is not None and e.specialist == self.specialist1]
+        mine = [
+            e
+            for e in candidates
+            if self.specialist1 is not None and e.specialist == self.specialist1 and not e.expiring
+        ]
         chosen = (mine + [e for e in candidates if e not in mine])[:2]
         today = self.today
         for episode, (to, started, moved) in zip(chosen, ((second, 0, 2), (third, 6, 9)), strict=False):
@@ -1002,11 +1101,20 @@ class Command(BaseCommand):
         "уровни, планы, журнал, передачи (вызывается из load_demo)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-of",
+            type=parse_as_of,
+            default=None,
+            metavar="ГГГГ-ММ-ДД",
+            help="День, на который строятся данные: все даты отсчитываются от него (по умолчанию сегодня).",
+        )
+
+    def handle(self, *args, as_of: dt.date | None = None, **options):
         region = Region.objects.filter(name=REGION_NAME).first()
         if region is None:
             raise CommandError(_("Демонстрационный регион не найден: сначала выполните manage.py load_demo."))
-        today = timezone.localdate()
+        today = as_of or timezone.localdate()
         with transaction.atomic():
             services.setup_region(region)
             if SupportCase.objects.filter(graduate__service__region=region).exists():
