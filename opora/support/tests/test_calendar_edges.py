@@ -145,9 +145,9 @@ def test_the_case_reminds_that_the_contract_ends_from_30_days_before(day, travel
     in_31 = on_support(day, ends_on=day + dt.timedelta(days=31))
     ends_today = on_support(day, ends_on=day)
 
-    assert case_facts(in_30, specialist, day)["expiry"]["days"] == 30
-    assert case_facts(in_31, specialist, day)["expiry"] is None
-    assert case_facts(ends_today, specialist, day)["expiry"] == {
+    assert case_facts(in_30, {"change"}, day)["expiry"]["days"] == 30
+    assert case_facts(in_31, {"change"}, day)["expiry"] is None
+    assert case_facts(ends_today, {"change"}, day)["expiry"] == {
         "contract": ends_today.contracts.get(),
         "days": 0,
         "ended": False,
