@@ -26,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from opora.core import audit
+from opora.core.access import allowed_actions
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
 from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
@@ -156,8 +157,14 @@ def _check_pending(transfer: Transfer) -> None:
         )
 
 
-def _is_regional(user) -> bool:
-    return getattr(user, "role", None) == "regional"
+def _require(actor, transfer: Transfer, action: str, message: str) -> None:
+    """The access scope (opora.core.access), asked again under the lock: which side may do this.
+
+    Views fetch the transfer through the same scope; this keeps a service called from anywhere
+    else (a command, a later workflow) to the same rule instead of a second, hand-written one.
+    """
+    if action not in allowed_actions(actor, transfer, (action,)):
+        raise DomainError(message)
 
 
 def _clear_incoming(graduate_id: int) -> dict[str, list[int]]:
@@ -839,8 +846,7 @@ def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, re
     """The sending service notes that the relocation notice went out (while the transfer is pending)."""
     transfer = _lock_transfer(transfer)
     _check_pending(transfer)
-    if actor.service_id != transfer.from_service_id and not _is_regional(actor):
-        raise DomainError(_("Отметить уведомление может только передающая служба."))
+    _require(actor, transfer, "change", _("Отметить уведомление может только передающая служба."))
     if transfer.notice_sent_at:
         raise DomainError(_("Уведомление уже отмечено как направленное."))
     on = on or _today()
@@ -864,8 +870,7 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
     """
     transfer = _lock_transfer(transfer)
     _check_pending(transfer)
-    if actor.service_id != transfer.to_service_id and not _is_regional(actor):
-        raise DomainError(_("Принять передачу может только принимающая служба."))
+    _require(actor, transfer, "receive", _("Принять передачу может только принимающая служба."))
     if specialist is not None:
         _check_specialist(specialist, transfer.to_service_id, "specialist", _("Специалист не из принимающей службы."))
     today = _today()
@@ -905,8 +910,7 @@ def decline_transfer(transfer: Transfer, *, actor, reason: str, request=None) ->
     """
     transfer = _lock_transfer(transfer)
     _check_pending(transfer)
-    if actor.service_id != transfer.to_service_id and not _is_regional(actor):
-        raise DomainError(_("Отклонить передачу может только принимающая служба."))
+    _require(actor, transfer, "receive", _("Отклонить передачу может только принимающая служба."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Укажите причину, по которой служба не принимает выпускника."), field="reason")
@@ -938,6 +942,7 @@ def cancel_transfer(transfer: Transfer, *, actor, request=None) -> Transfer:
     """The sending service calls the transfer off; the graduate stays with it."""
     transfer = _lock_transfer(transfer)
     _check_pending(transfer)
+    _require(actor, transfer, "change", _("Отменить передачу может только передающая служба."))
     transfer.status = Transfer.Status.CANCELLED
     save_bumped(transfer, ["status"])
     marker = _clear_incoming(transfer.graduate_id)
