@@ -126,7 +126,6 @@ def changes_since(
     since: int,
     *,
     filed_under: models.Model | None = None,
-    labels: Mapping[str, str] | None = None,
 ) -> list[OtherChange]:
     """The saves of ``record`` after revision ``since``, from the audit log, oldest first.
 
@@ -140,7 +139,6 @@ def changes_since(
     where = Q(content_type=ContentType.objects.get_for_model(record), object_id=str(record.pk))
     if filed_under is not None and filed_under != record:
         where |= Q(content_type=ContentType.objects.get_for_model(filed_under), object_id=str(filed_under.pk))
-    labels = dict(labels or {})
     found = []
     events = (
         AuditEvent.objects.filter(where, changes__has_key=key)
@@ -156,7 +154,7 @@ def changes_since(
         model = event.content_type.model_class() if event.content_type_id else type(record)
         rows = [
             (
-                labels.get(name) or audit.field_label(model, name),
+                audit.field_label(model, name),
                 audit.value_label(model, name, pair[0]),
                 audit.value_label(model, name, pair[1]),
             )
@@ -193,7 +191,6 @@ def check_revision(
     expected_revision: int | None,
     *,
     filed_under: models.Model | None = None,
-    labels: Mapping[str, str] | None = None,
 ) -> None:
     """Refuse with :class:`StaleEdit` when ``record`` is no longer at ``expected_revision``.
 
@@ -202,7 +199,7 @@ def check_revision(
     """
     if expected_revision is None or record.revision == expected_revision:
         return
-    changes = changes_since(record, expected_revision, filed_under=filed_under, labels=labels)
+    changes = changes_since(record, expected_revision, filed_under=filed_under)
     raise StaleEdit(record, since=expected_revision, changes=changes)
 
 
@@ -212,7 +209,6 @@ def lock_for_edit(
     expected_revision: int | None,
     *,
     filed_under=None,
-    labels: Mapping[str, str] | None = None,
 ):
     """The row re-read under a lock (``SELECT … FOR UPDATE`` of the row itself), checked against
     ``expected_revision``. Call inside ``transaction.atomic()``.
@@ -221,7 +217,7 @@ def lock_for_edit(
     """
     locked = queryset.select_for_update(of=("self",)).get(pk=pk)
     under = filed_under(locked) if callable(filed_under) else filed_under
-    check_revision(locked, expected_revision, filed_under=under, labels=labels)
+    check_revision(locked, expected_revision, filed_under=under)
     return locked
 
 
@@ -310,8 +306,6 @@ class RevisionedViewSetMixin:
 
     precondition_methods = ("PUT", "PATCH")
     expected_revision: int | None = None
-    # Labels of audit keys that are not the model's own field names (e.g. a measure's "plan_measure_status").
-    revision_labels: Mapping[str, str] = {}
 
     def revision_filed_under(self, obj):
         """The record whose audit events tell the changes of ``obj`` (``obj`` itself by default)."""
@@ -335,7 +329,7 @@ class RevisionedViewSetMixin:
         since = next((int(t) for t in tags if t.isdigit()), None)
         if since is None:
             raise PreconditionFailed()
-        changes = changes_since(obj, since, filed_under=self.revision_filed_under(obj), labels=self.revision_labels)
+        changes = changes_since(obj, since, filed_under=self.revision_filed_under(obj))
         raise PreconditionFailed(StaleEdit(obj, since=since, changes=changes).message)
 
     def get_serializer_context(self):
