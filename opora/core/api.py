@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from opora.core.access import can
 from opora.core.errors import DomainError
+from opora.core.middleware import rollback_request
 from opora.core.versioning import RevisionedViewSetMixin
 from opora.core.views import mark_denied
 
@@ -29,7 +30,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Запись не найдена."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("Недостаточно прав."))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and "request" in context:
+        # Answered, not raised: the write's transaction must still be undone.
+        rollback_request(context["request"])
+    return response
 
 
 class HasScope(permissions.BasePermission):
@@ -62,7 +67,9 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
     extra action, else from the HTTP method) and restricts ``self.queryset`` to it, before any
     handler runs — so a DRF mixin listed before or after this class in the bases cannot skip it
     (NetBox's ``BaseViewSet.initial``). Every model instance handed to a serializer is written
-    to the audit log as read once the response is a success (``finalize_response``). Over a
+    to the audit log as read once the response is a success (``finalize_response``), in one
+    short transaction before the response leaves (a GET runs outside any transaction; a write
+    runs in its request's, :class:`~opora.core.middleware.AtomicWritesMiddleware`). Over a
     :class:`~opora.core.versioning.Revisioned` model, answers carry ``ETag`` and PUT/PATCH
     need ``If-Match`` (:class:`~opora.core.versioning.RevisionedViewSetMixin`).
     """
@@ -107,6 +114,10 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
         return response
 
     def _audit_reads(self, request) -> None:
+        with transaction.atomic(savepoint=False):
+            self._write_read_audit(request)
+
+    def _write_read_audit(self, request) -> None:
         from opora.core.audit import record, record_list_read
         from opora.core.models import AuditEvent
 
