@@ -42,10 +42,10 @@ dev: deps
 	$(PY) manage.py load_demo --if-empty
 	OPORA_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# 20 users for 60 s (loadtest/README.md) against a fresh database with the demo region, served
+# 20 users for 60 s (loadtest/run.py) against a fresh database with the demo region, served
 # as `make run` serves; fails on any error. PostgreSQL: DATABASE_URL=postgres://…/opora make loadtest
 LOADTEST_ARGS ?=
-loadtest: deps
+loadtest: deps staticfiles/staticfiles.json
 	$(PY) loadtest/run.py $(LOADTEST_ARGS)
 
 # The whole test suite (unit, integration and real-browser tests) on the configured

@@ -94,6 +94,7 @@ class FreshDatabase:
 
 def prepare_accounts(path: str, count: int) -> None:
     """One specialist account per simulated user, with graduates on their caseload to work on."""
+    sys.path.insert(0, str(ROOT))
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opora.settings")
