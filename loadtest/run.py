@@ -17,7 +17,6 @@ Nothing leaves 127.0.0.1.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import secrets
@@ -158,11 +157,32 @@ def stop(server: subprocess.Popen) -> None:
 # --- the summary -----------------------------------------------------------------------------
 
 
+def percentile(times: dict[int, int], share: float) -> int:
+    """The response time below which ``share`` of the requests fell (locust's own rule)."""
+    total = sum(times.values())
+    within = int(total * share)
+    processed = 0
+    for ms in sorted(times, reverse=True):
+        processed += times[ms]
+        if total - processed <= within:
+            return ms
+    return 0
+
+
 def summarise(prefix: Path, server_log: Path, database: str, args) -> bool:
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    by_name = {row["Name"]: row for row in rows}
-    trivial = float(by_name[TRIVIAL]["50%"]) if TRIVIAL in by_name else None
+    with open(f"{prefix}.json", encoding="utf-8") as handle:
+        entries = json.load(handle)
+    total_times: dict[int, int] = {}
+    rows = []
+    for entry in sorted(entries, key=lambda e: e["name"]):
+        times = {int(ms): count for ms, count in entry["response_times"].items()}
+        for ms, count in times.items():
+            total_times[ms] = total_times.get(ms, 0) + count
+        rows.append((entry["name"], entry["num_requests"], entry["num_failures"], times))
+    started = min(e["start_time"] for e in entries)
+    finished = max(e["last_request_timestamp"] or e["start_time"] for e in entries)
+    seconds = max(finished - started, 1)
+    trivial = next((percentile(times, 0.5) for name, _, _, times in rows if name == TRIVIAL), None)
     log = server_log.read_text(encoding="utf-8", errors="replace")
     tracebacks = log.count("Traceback (most recent call last)")
     locked = log.count("database is locked")
@@ -170,23 +190,27 @@ def summarise(prefix: Path, server_log: Path, database: str, args) -> bool:
     print()
     print(f"### {database}: {args.users} пользователей, {args.time} с")
     print()
+    print("нагрузка машины в конце (load average за 1, 5, 15 мин): {:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg()))
+    print()
     print("| запрос | запросов | ошибок | запросов/с | медиана, мс | p95, мс | медиана / простая страница |")
     print("|---|---|---|---|---|---|---|")
     failures = 0
-    for row in rows:
-        name = row["Name"]
-        failures += int(row["Failure Count"]) if name != "Aggregated" else 0
-        median = float(row["50%"])
-        ratio = f"{median / trivial:.1f}" if trivial and name != "Aggregated" else "—"
-        label = "**всего**" if name == "Aggregated" else name
+    for name, count, failed, times in rows:
+        failures += failed
+        median = percentile(times, 0.5)
+        ratio = f"{median / trivial:.1f}" if trivial else "—"
         print(
-            f"| {label} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} "
-            f"| {row['50%']} | {row['95%']} | {ratio} |"
+            f"| {name} | {count} | {failed} | {count / seconds:.1f} | {median} | {percentile(times, 0.95)} | {ratio} |"
         )
+    count = sum(row[1] for row in rows)
+    print(
+        f"| **всего** | {count} | {failures} | {count / seconds:.1f} | {percentile(total_times, 0.5)} "
+        f"| {percentile(total_times, 0.95)} | — |"
+    )
     exceptions = Path(f"{prefix}_exceptions.csv")
     locust_errors = max(0, len(exceptions.read_text(encoding="utf-8").splitlines()) - 1) if exceptions.exists() else 0
     print()
-    print(f"ошибок запросов: {failures}; исключений locust: {locust_errors}; ")
+    print(f"ошибок запросов: {failures}; исключений locust: {locust_errors}")
     print(f"трассировок в журнале сервера: {tracebacks} (из них «database is locked»: {locked})")
     return failures == 0 and locust_errors == 0 and tracebacks == 0
 
@@ -248,6 +272,8 @@ def main() -> int:
             "--stop-timeout",
             "10",
             "--csv",
+            str(prefix),
+            "--json-file",
             str(prefix),
             "--only-summary",
             "--exit-code-on-error",

@@ -223,7 +223,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {
         "BACKEND": "opora.core.cache.SessionFileCache",
-        "LOCATION": str(VAR_DIR / "sessions"),
+        # The suite keeps its sessions apart from those of a server running on the same checkout.
+        "LOCATION": str(VAR_DIR / ("test-sessions" if RUNNING_TESTS else "sessions")),
         "OPTIONS": {"MAX_ENTRIES": env_int("OPORA_SESSION_MAX", 20000)},
     },
 }
