@@ -23,3 +23,6 @@ accesslog = os.environ.get("OPORA_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 wsgi_app = "opora.wsgi:application"
+# gunicorn's control socket lives in the home directory, one path for every instance: several
+# servers on one machine (make run, make loadtest, the test suite's) would take it from each other.
+control_socket_disable = True
