@@ -38,6 +38,7 @@ from opora.support.models import (
     SupportCase,
     SupportPlan,
     Transfer,
+    numbered_items,
 )
 
 logger = logging.getLogger(__name__)
@@ -134,13 +135,12 @@ def long_date(day: dt.date | None) -> str:
 
 
 def lines(text: str) -> list[str]:
-    """A multi-line text as its non-empty lines, list markers dropped (they become paragraphs)."""
-    out = []
-    for line in (text or "").splitlines():
-        line = line.strip().lstrip("-–—•*·").strip()
-        if line:
-            out.append(line)
-    return out
+    """A multi-line text as its non-empty lines, list markers and typed numbers dropped.
+
+    The templates number the items themselves («2.1.1.»), so a number the specialist typed
+    («1. Содействие…») would print twice.
+    """
+    return numbered_items(text)
 
 
 def multiline(text: str) -> Listing:
