@@ -757,6 +757,7 @@ def transfer_notice(case: SupportCase, *, recommendations: str = "") -> dict[str
         "identification_place": g.identification_place,
         "housing": g.get_housing_display(),
         "housing_right": g.housing_right,
+        "housing_on_list": g.housing_on_list,
         "phone": g.phone,
         "support_status": case.get_status_display(),
         "support_level": level.name if level else "",

@@ -110,6 +110,7 @@ OBJECT_ENDPOINTS = [
     # Documents (opora.docs): .docx downloads of the graduate and of its support records.
     Endpoint("docs:social_card", "get", "view", "object"),
     Endpoint("docs:contract", "get", "view", "contract"),
+    Endpoint("docs:contract_draft", "get", "view", "case"),
     Endpoint("docs:plan", "get", "view", "plan"),
     Endpoint("docs:transfer", "get", "view", "transfer"),
     *SUPPORT_ENDPOINTS,
