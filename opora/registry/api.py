@@ -46,10 +46,18 @@ class GraduateSerializer(serializers.ModelSerializer):
         help_text="Внести, хотя в регионе есть выпускник с такими же ФИО и датой рождения",
     )
 
+    confirm_details = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Сведения после переезда (адрес, территория, жильё, место учёбы) проверены: снять отметку "
+        "details_to_confirm; можно вместе с исправленными полями",
+    )
+
     class Meta:
         model = Graduate
         exclude = ["search_name", "snils_digits", "photo_portrait", "photo_full"]
-        read_only_fields = ["created_at", "updated_at", "revision"]
+        read_only_fields = ["created_at", "updated_at", "revision", "details_to_confirm"]
 
     def get_url(self, obj) -> str:
         return reverse("graduate-detail", kwargs={"pk": obj.pk}, request=self.context.get("request"))
@@ -70,6 +78,7 @@ class GraduateSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         categories = validated_data.pop("vulnerable_categories", [])
         confirm = validated_data.pop("confirm_duplicate", False)
+        validated_data.pop("confirm_details", None)
         request = self.context["request"]
         return services.create_graduate(
             actor=request.user,
@@ -82,6 +91,7 @@ class GraduateSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         categories = validated_data.pop("vulnerable_categories", None)
         validated_data.pop("confirm_duplicate", None)
+        confirm_details = validated_data.pop("confirm_details", False)
         request = self.context["request"]
         return services.update_graduate(
             instance,
@@ -89,6 +99,7 @@ class GraduateSerializer(serializers.ModelSerializer):
             data=validated_data,
             vulnerable_categories=categories,
             expected_revision=self.context.get("expected_revision"),
+            confirm_details=confirm_details,
             request=request,
         )
 

@@ -9,7 +9,21 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from opora.core.audit import register_labels
+        from opora.core.audit import register_labels, register_persons
+        from opora.registry.models import Graduate
+
+        def names(user, ids):
+            visible = Graduate.objects.restrict(user, "view").filter(pk__in=ids)
+            return {
+                pk: " ".join(p for p in parts if p)
+                for pk, *parts in visible.values_list("pk", "last_name", "first_name", "patronymic")
+            }
+
+        def search(user, text):
+            return Graduate.objects.restrict(user, "view").search(text).values("pk")
+
+        # The audit log names a person it files events under, when the viewer may see them.
+        register_persons(names=names, search=search, model=Graduate)
 
         # Keys of the registry's change log that are not fields of the graduate.
         register_labels(

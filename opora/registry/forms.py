@@ -164,6 +164,37 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
         return data
 
 
+class DetailsConfirmForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """After a move: the receiving specialist checks the address, territory, housing and college.
+
+    Prefilled from the record (the address and territory the transfer brought); saving clears the
+    card's «сведения нужно подтвердить» mark, through the same update service and revision check.
+    """
+
+    class Meta:
+        model = Graduate
+        fields = [
+            "actual_address",
+            "territory",
+            "housing",
+            "housing_right",
+            "housing_on_list",
+            "education",
+            "education_place",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
+        self.fields["education_place"].help_text = _("Колледж, техникум, вуз или школа, где выпускник учится сейчас.")
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs.setdefault("required", True)
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+
+
 class ConsentForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Consent

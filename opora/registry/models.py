@@ -240,6 +240,11 @@ class Graduate(Revisioned):
     )
     risk_factors = models.TextField(_("факторы риска"), blank=True)
     notes = models.TextField(_("примечания"), blank=True)
+    # Set when the record passed to another service on a move: the receiving specialist checks the
+    # address, territory, housing and place of study, and the mark stays on the card until then.
+    details_to_confirm = models.BooleanField(
+        _("сведения нужно подтвердить после переезда"), default=False, editable=False
+    )
     # Derived search keys (kept in step by save(); see normalize_name).
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
     snils_digits = models.CharField(max_length=11, editable=False, blank=True, db_index=True)

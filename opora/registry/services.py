@@ -28,6 +28,18 @@ HISTORY_FIELDS = [
     and f.concrete
     and f.name not in {"id", "search_name", "snils_digits", "created_at", "updated_at"}
 ] + ["vulnerable_categories"]
+# What a change of the record writes to the history: the editable fields and the marks set by workflows.
+TRACKED_FIELDS = [*HISTORY_FIELDS, "details_to_confirm"]
+# What a receiving specialist confirms after a move (000 §3.2.7; the graduate's new situation).
+DETAILS_AFTER_MOVE = [
+    "actual_address",
+    "territory",
+    "housing",
+    "housing_right",
+    "housing_on_list",
+    "education",
+    "education_place",
+]
 
 
 @dataclass(frozen=True)
@@ -138,9 +150,14 @@ def update_graduate(
     data: dict[str, Any],
     vulnerable_categories=None,
     expected_revision: int | None = None,
+    confirm_details: bool = False,
     request=None,
 ) -> Graduate:
     """Change a graduate's record; the history keeps which fields changed, from what to what.
+
+    ``confirm_details``: the user has checked the details a move makes doubtful (address,
+    territory, housing, place of study) and the «сведения нужно подтвердить» mark is cleared
+    in the same save, even when nothing else changed.
 
     ``expected_revision`` is the revision the user started from: when someone saved the
     record since, the save is refused with :class:`~opora.core.versioning.StaleEdit`
@@ -148,7 +165,9 @@ def update_graduate(
     written, and the history is computed from that row, so it always equals the data.
     """
     locked = lock_for_edit(Graduate.objects.all(), graduate.pk, expected_revision)
-    before = audit.snapshot(locked, HISTORY_FIELDS)
+    before = audit.snapshot(locked, TRACKED_FIELDS)
+    if confirm_details and locked.details_to_confirm:
+        data = {**data, "details_to_confirm": False}
     if "service" in data and data["service"].pk != locked.service_id:
         _check_service(actor, data["service"])
     service = data.get("service", locked.service)
@@ -176,7 +195,7 @@ def update_graduate(
     marker = save_bumped(locked, changed)
     if categories is not None:
         locked.vulnerable_categories.set(categories)
-    changes = audit.diff(before, audit.snapshot(locked, HISTORY_FIELDS))
+    changes = audit.diff(before, audit.snapshot(locked, TRACKED_FIELDS))
     audit.record(AuditEvent.Action.UPDATE, request=request, actor=actor, obj=locked, changes={**changes, **marker})
     # The caller's copy shows what was saved, as before.
     for name in changed:

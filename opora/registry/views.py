@@ -21,7 +21,7 @@ from opora.core.models import AuditEvent, AuditSubject
 from opora.core.versioning import StaleEdit
 from opora.core.views import ScopedView
 from opora.registry import services
-from opora.registry.forms import ConsentForm, GraduateFilter, GraduateForm
+from opora.registry.forms import ConsentForm, DetailsConfirmForm, GraduateFilter, GraduateForm
 from opora.registry.models import Consent, Graduate
 from opora.registry.tabs import card_tabs
 
@@ -261,6 +261,53 @@ class GraduateUpdateView(CardView):
                 messages.success(request, _("Изменения сохранены."))
                 return redirect("registry:detail", pk=graduate.pk)
         return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=status)
+
+
+class GraduateConfirmDetailsView(CardView):
+    """After a move: the receiving specialist confirms address, territory, housing and place of study.
+
+    The form is prefilled from the record; saving goes through the registry's update service with
+    the revision the form was opened at, and clears the «сведения нужно подтвердить» mark.
+    """
+
+    scope_actions = {"get": "change", "post": "change"}
+    tab = "main"
+
+    def page(self, graduate, form, status=200):
+        return render(
+            request=self.request,
+            template_name="registry/graduate_confirm_details.html",
+            context=self.card_context(graduate, form=form),
+            status=status,
+        )
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        return self.page(graduate, DetailsConfirmForm(instance=graduate, user=request.user))
+
+    def post(self, request, pk):
+        graduate = self.get_object()
+        form = DetailsConfirmForm(request.POST, instance=graduate, user=request.user)
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_graduate(
+                    graduate,
+                    actor=request.user,
+                    data=form.service_data(),
+                    expected_revision=form.expected_revision,
+                    confirm_details=True,
+                    request=request,
+                )
+            except StaleEdit as err:
+                form.show_stale(err)
+                status = 409
+            except DomainError as err:
+                form.add_error(err.field if err.field in form.fields else None, err.message)
+            else:
+                messages.success(request, _("Сведения о выпускнике подтверждены."))
+                return redirect("registry:detail", pk=graduate.pk)
+        return self.page(graduate, form, status=status)
 
 
 class GraduateDeleteView(CardView):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.versioning import RevisionFormMixin
-from opora.org.models import Service
+from opora.org.models import Service, User
 from opora.registry.forms import check_scan_content, check_upload_size
 from opora.support.models import (
     SCAN_EXTENSIONS,
@@ -264,6 +264,34 @@ class TransferForm(SupportForm):
 
 class TransferActionForm(SupportForm):
     """The buttons of a transfer (notice sent, cancel, accept): nothing to fill, errors only."""
+
+
+class TransferAcceptForm(SupportForm):
+    """Accepting a transfer, on its confirmation page: who leads the case now, and the confirmation itself.
+
+    ``confirmed`` comes only from the confirmation page: a POST without it (a stale button, a
+    double submit from elsewhere) accepts nothing and shows the page instead.
+    """
+
+    specialist = forms.ModelChoiceField(
+        label=_("Специалист, который будет вести сопровождение"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— не назначен —"),
+    )
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=True)
+
+    def __init__(self, *args, transfer, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].error_messages["required"] = _(
+            "Подтвердите принятие на странице передачи: выпускник переходит в вашу службу только после подтверждения."
+        )
+        staff = User.objects.filter(
+            service_id=transfer.to_service_id, role__in=("specialist", "coordinator"), is_active=True
+        ).order_by("last_name", "first_name", "id")
+        self.fields["specialist"].queryset = staff
+        if user.role == "specialist" and user.service_id == transfer.to_service_id:
+            self.fields["specialist"].initial = user.pk
 
 
 class TransferDeclineForm(SupportForm):

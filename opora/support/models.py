@@ -9,6 +9,7 @@ service (``Graduate.incoming_service``) only sees it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -21,6 +22,32 @@ from opora.core.versioning import Revisioned
 from opora.registry.models import Graduate
 
 SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+# A number or a letter a person typed at the start of an item («1.», «2)», «3.1.», «а)»): the
+# documents number the items themselves, so a typed number would show twice («2.1.1. 1. …»).
+_ITEM_MARKER = re.compile(
+    r"^\s*(?:[-–—•*·]+\s*|\(?\d{1,2}(?:\.\d{1,2})*[.)]\s+|\d{1,2}(?:\.\d{1,2})+\s+(?=[А-ЯЁA-Z])|\(?[а-яёa-z]\)\s+)"
+)
+
+
+def numbered_items(text: str) -> list[str]:
+    """A multi-line text as its items: non-empty lines without the list markers typed before them."""
+    out = []
+    for line in (text or "").splitlines():
+        previous = None
+        while previous != line:  # «1. - Содействие» loses both markers
+            previous, line = line, _ITEM_MARKER.sub("", line, count=1)
+        line = line.strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# What a contract's termination clause says of a move (the default template's 5.1 does too).
+_MOVING_WORDS = ("переезд", "переезж", "места жительства", "место жительства", "другую территорию")
+# The section of the contract's termination terms (opora/docs/default_templates/build.py, section 5).
+TERMINATION_SECTION = 5
 
 
 class SupportLevel(models.Model):
@@ -245,6 +272,21 @@ class Contract(Revisioned):
 
     def is_in_force(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on and (self.terminated_at is None or self.terminated_at > day)
+
+    def moving_clause(self) -> str:
+        """The clause («5.1») of the contract by which it ends when the graduate moves away, or "".
+
+        Without terms of its own the contract has the default ones, whose 5.1 ends it on a move;
+        with its own, the first item that speaks of a move (the items are numbered 5.1, 5.2, …).
+        """
+        items = numbered_items(self.termination_terms)
+        if not items:
+            return f"{TERMINATION_SECTION}.1"
+        for number, item in enumerate(items, 1):
+            lowered = item.lower()
+            if any(word in lowered for word in _MOVING_WORDS):
+                return f"{TERMINATION_SECTION}.{number}"
+        return ""
 
 
 class LevelChange(models.Model):

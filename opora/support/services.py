@@ -757,6 +757,7 @@ def transfer_notice(case: SupportCase, *, recommendations: str = "") -> dict[str
         "identification_place": g.identification_place,
         "housing": g.get_housing_display(),
         "housing_right": g.housing_right,
+        "housing_on_list": g.housing_on_list,
         "phone": g.phone,
         "support_status": case.get_status_display(),
         "support_level": level.name if level else "",
@@ -887,19 +888,50 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
         graduate.territory = transfer.to_service.territory
     if transfer.new_address:
         graduate.actual_address = transfer.new_address
-    marker = save_bumped(graduate, [*TRANSFER_FIELDS, "incoming_service"])
+    # The receiving specialist is asked to confirm the address, territory, housing and college.
+    graduate.details_to_confirm = True
+    marker = save_bumped(graduate, [*TRANSFER_FIELDS, "incoming_service", "details_to_confirm"])
     case = transfer.case
     if specialist is None and actor.role == "specialist":
         specialist = actor
     case.specialist = specialist
     save_bumped(case, ["specialist"])
+    ended = _end_contracts_on_move(case, transfer, today)
     changes = audit.diff(before, audit.snapshot(graduate, TRANSFER_FIELDS))
     changes["transfer_status"] = [Transfer.Status.PENDING, Transfer.Status.ACCEPTED]
+    changes["details_to_confirm"] = [False, True]
+    if ended:
+        changes["contract_ended_on_move"] = [None, ended]
     changes.update(marker)
     audit.record(
         Action.UPDATE, request=request, actor=actor, obj=graduate, service_id=transfer.to_service_id, changes=changes
     )
     return transfer
+
+
+def _end_contracts_on_move(case: SupportCase, transfer: Transfer, today: dt.date) -> list[str]:
+    """The sending service's contracts of the case end by their own clause on the graduate's move.
+
+    Each contract not yet ended (the one in force, a renewal waiting to start) is terminated
+    on the day the receiving service accepts, with the reason naming its clause and the new
+    service. Runs under the case's lock (accept_transfer), so no renewal slips in between.
+    Returns what the audit records: each contract with the clause it ended by.
+    """
+    ended = []
+    # A contract whose term ran out before the move ended by its term, not by the move.
+    contracts = Contract.objects.select_for_update(of=("self",)).filter(
+        case=case, terminated_at__isnull=True, ends_on__gte=today
+    )
+    for contract in contracts.order_by("starts_on", "id"):
+        clause = contract.moving_clause()
+        reason = _("Переезд выпускника: сопровождение принято службой «%(service)s»") % {"service": transfer.to_service}
+        if clause:
+            reason = _("%(reason)s (п. %(clause)s договора)") % {"reason": reason, "clause": clause}
+        contract.terminated_at = today
+        contract.termination_reason = reason[:300]
+        save_bumped(contract, ["terminated_at", "termination_reason"])
+        ended.append(f"{contract} — {contract.termination_reason}")
+    return ended
 
 
 @transaction.atomic

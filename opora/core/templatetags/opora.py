@@ -63,6 +63,8 @@ def change_rows(event) -> list[tuple[str, str, str]]:
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
     for key, pair in event.changes.items():
+        if audit.is_bookkeeping(key):
+            continue
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         rows.append(
             (

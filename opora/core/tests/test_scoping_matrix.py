@@ -74,6 +74,7 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:contract_scan", "get", "view", "contract"),
     Endpoint("support:transfer_notified", "post", "change", "transfer"),
     Endpoint("support:transfer_cancel", "post", "change", "transfer"),
+    Endpoint("support:transfer_accept", "get", "receive", "transfer"),
     Endpoint("support:transfer_accept", "post", "receive", "transfer"),
     Endpoint("support:transfer_decline", "post", "receive", "transfer"),
     Endpoint("support:plan", "get", "view", "object"),
@@ -98,6 +99,8 @@ OBJECT_ENDPOINTS = [
     Endpoint("registry:consents", "get", "view", "object"),
     Endpoint("registry:consents", "post", "change", "object"),
     Endpoint("registry:history", "get", "view", "object"),
+    Endpoint("registry:confirm_details", "get", "change", "object"),
+    Endpoint("registry:confirm_details", "post", "change", "object"),
     Endpoint("registry:photo", "get", "view", "photo"),
     Endpoint("registry:consent_scan", "get", "view", "consent"),
     Endpoint("registry:consent_withdraw", "post", "change", "consent"),
@@ -107,6 +110,7 @@ OBJECT_ENDPOINTS = [
     # Documents (opora.docs): .docx downloads of the graduate and of its support records.
     Endpoint("docs:social_card", "get", "view", "object"),
     Endpoint("docs:contract", "get", "view", "contract"),
+    Endpoint("docs:contract_draft", "get", "view", "case"),
     Endpoint("docs:plan", "get", "view", "plan"),
     Endpoint("docs:transfer", "get", "view", "transfer"),
     *SUPPORT_ENDPOINTS,
@@ -284,6 +288,8 @@ def _payload(endpoint: Endpoint, target: Graduate) -> dict:
         return {"given_at": "2024-02-01", "given_by": "graduate", "scope": "Все данные"}
     if endpoint.name == "support:transfer_decline":
         return {"reason": "чужая правка"}
+    if endpoint.name == "support:transfer_accept":
+        return {"confirmed": "1"}
     return {"last_name": "Изменённая", "notes": "чужая правка"}
 
 
@@ -614,6 +620,10 @@ def test_a_receiving_service_sees_the_graduate_and_does_nothing_else_until_it_ac
 
     if endpoint.action == "view":
         assert response.status_code == 200, response.status_code
+    elif endpoint.action == "receive" and endpoint.method == "get":
+        # The confirmation step of accepting: shown, nothing changes until it is confirmed.
+        assert response.status_code == 200, response.status_code
+        assert (_fingerprint(graduate), _support_fingerprint(graduate)) == before
     elif endpoint.action == "receive":
         assert response.status_code in (200, 302), response.content[:500]
         graduate.refresh_from_db()

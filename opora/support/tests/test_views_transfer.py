@@ -136,7 +136,8 @@ def test_the_receiving_service_sees_the_graduate_lists_it_and_accepts(
     card = client.get(tab(pending.graduate)).content.decode()
     incoming = client.get(INCOMING)
     accepted = client.post(
-        reverse("support:transfer_accept", args=[pending.graduate_id, pending.pk]), {"back": "incoming"}
+        reverse("support:transfer_accept", args=[pending.graduate_id, pending.pk]),
+        {"back": "incoming", "confirmed": "1", "specialist": other_specialist.pk},
     )
 
     assert "Принять" in card

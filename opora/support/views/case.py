@@ -77,6 +77,8 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
         "is_receiving": pending is not None and "receive" in allowed,
         "expiry": expiry,
         "acts": acts,
+        # «Распечатать проект договора»: an open case with no contract in force or waiting to start.
+        "print_draft": acts and not any(c.terminated_at is None and c.ends_on >= today for c in contracts),
         "actions": {
             "contact": Status.CONTACT in transitions,
             "sign": Status.ACTIVE in transitions,
