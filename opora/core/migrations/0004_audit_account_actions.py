@@ -3,10 +3,28 @@
 from django.db import migrations, models
 
 
+def lock_outs_and_failed_logins_of_earlier_days(apps, schema_editor):
+    """Earlier lock-outs were «access denied» with a reason; earlier failed logins had no service.
+
+    They become what new ones are: a «Блокировка входа», and both filed under the service of the
+    account whose username was typed, so that its coordinator sees them too.
+    """
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    User = apps.get_model("org", "User")
+    AuditEvent.objects.filter(action="access_denied", changes__reason="login_locked_out").update(
+        action="login_locked", changes={}
+    )
+    for username, service_id in User.objects.exclude(service=None).values_list("username", "service_id"):
+        AuditEvent.objects.filter(
+            action__in=["login_failed", "login_locked"], service__isnull=True, username=username
+        ).update(service_id=service_id)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0003_audit_subject'),
+        ('org', '0001_initial'),
     ]
 
     operations = [
@@ -15,4 +33,5 @@ class Migration(migrations.Migration):
             name='action',
             field=models.CharField(choices=[('create', 'Создание'), ('update', 'Изменение'), ('delete', 'Удаление'), ('view', 'Просмотр карточки'), ('list', 'Просмотр списка / поиск'), ('export', 'Выгрузка'), ('api_read', 'Чтение через API'), ('login', 'Вход'), ('logout', 'Выход'), ('login_failed', 'Неудачный вход'), ('access_denied', 'Отказ в доступе'), ('login_locked', 'Блокировка входа'), ('staff_access', 'Изменение роли, службы или доступа сотрудника'), ('token_issued', 'Выдача API-токена'), ('token_revoked', 'Отзыв API-токена')], max_length=20, verbose_name='действие'),
         ),
+        migrations.RunPython(lock_outs_and_failed_logins_of_earlier_days, migrations.RunPython.noop),
     ]
