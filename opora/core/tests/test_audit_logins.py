@@ -1,4 +1,4 @@
-"""Failed logins and lock-outs on the audit page («Входы и блокировки»).
+"""Failed logins and lock-outs on the audit page («Показать: Входы и блокировки»).
 
 Who sees them: an attempt on an existing account is filed under the account's service, so its
 coordinator and the regional centre see it; an attempt on a username nobody has (or on an
@@ -39,11 +39,11 @@ def test_a_failed_login_on_a_colleagues_account_is_seen_by_the_coordinator_and_t
 
     assert AuditEvent.objects.get(action=Action.LOGIN_FAILED, username="spec").service == specialist.service
     client.force_login(coordinator)
-    rows = audit_rows(client, kind="logins")
+    rows = audit_rows(client, show="logins")
     assert "203.0.113.10" in rows and "Неудачный вход" in rows
     assert "203.0.113.11" not in rows  # another service's account
     client.force_login(regional)
-    rows = audit_rows(client, kind="logins")
+    rows = audit_rows(client, show="logins")
     assert "203.0.113.10" in rows and "203.0.113.11" in rows
 
 
@@ -54,7 +54,7 @@ def test_a_failed_login_on_an_unknown_username_is_seen_by_the_region_only(client
     client.force_login(coordinator)
     assert "nobody-here" not in audit_rows(client)
     client.force_login(regional)
-    rows = audit_rows(client, kind="logins")
+    rows = audit_rows(client, show="logins")
     assert "nobody-here" in rows and "203.0.113.12" in rows
 
 
@@ -62,7 +62,7 @@ def test_attempts_on_the_administrators_account_are_the_regions_to_see(client, a
     fail_login(client, "boss", "203.0.113.13")
 
     client.force_login(regional)
-    assert "203.0.113.13" in audit_rows(client, kind="logins")
+    assert "203.0.113.13" in audit_rows(client, show="logins")
 
 
 def test_a_lock_out_is_an_event_of_its_own_on_the_audit_page(client, specialist, coordinator):
@@ -75,7 +75,7 @@ def test_a_lock_out_is_an_event_of_its_own_on_the_audit_page(client, specialist,
     assert locked.exists()
     assert {e.service for e in locked} == {specialist.service}
     client.force_login(coordinator)
-    rows = audit_rows(client, kind="logins")
+    rows = audit_rows(client, show="logins")
     assert "Блокировка входа" in rows
 
 
@@ -86,7 +86,7 @@ def test_the_logins_filter_shows_logins_and_lock_outs_and_nothing_else(client, s
     fail_login(client, "spec")
     client.force_login(coordinator)
 
-    rows = audit_rows(client, kind="logins")
+    rows = audit_rows(client, show="logins")
     everything = audit_rows(client)
 
     assert "Просмотр карточки" in everything
@@ -102,12 +102,13 @@ def test_the_regional_centre_of_another_region_does_not_see_this_regions_account
 
     client.force_login(stranger)
 
-    assert "203.0.113.15" not in audit_rows(client, kind="logins")
+    assert "203.0.113.15" not in audit_rows(client, show="logins")
 
 
-def test_an_unknown_kind_filters_nothing_and_is_not_a_500(client, coordinator):
+def test_an_unknown_view_of_the_log_is_a_400_not_a_500(client, coordinator):
     client.force_login(coordinator)
 
-    response = client.get(reverse("audit"), {"kind": "everything'--"})
+    response = client.get(reverse("audit"), {"show": "everything'--"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "Фильтр не применён" in response.content.decode()

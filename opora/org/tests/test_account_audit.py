@@ -68,7 +68,7 @@ def test_a_role_changed_in_the_admin_is_logged_with_the_administrator_and_both_r
     assert event.service == specialist.service
 
     client.force_login(coordinator)
-    body = audit_page(client, kind="accounts")
+    body = audit_page(client, show="accounts")
     assert "Изменение роли, службы или доступа сотрудника" in body
     assert 'Роль: <span class="text-secondary">Специалист сопровождения</span> → Координатор службы' in body
     assert f"Сотрудник: spec ({specialist.short_name})" in body
@@ -145,7 +145,7 @@ def test_an_issued_token_is_logged_without_its_key_and_seen_by_the_users_service
     assert event.changes["prefix"] == [None, key[:8]]
 
     client.force_login(coordinator)
-    body = audit_page(client, kind="accounts")
+    body = audit_page(client, show="accounts")
     assert "Выдача API-токена" in body
     assert f"ключ {key[:8]}…" in body
     assert 'Назначение: <span class="text-secondary">—</span> → Отчёты' in body
