@@ -73,7 +73,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -225,7 +224,7 @@ OPORA_MAX_SCAN_MB = env_int("OPORA_MAX_SCAN_MB", 10)
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "opora.org.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -239,6 +238,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "opora.core.api.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601", "%d.%m.%Y"],
 }
+# API tokens are stored hashed and expire this many days after they are issued (opora.org.tokens).
+OPORA_TOKEN_DAYS = env_int("OPORA_TOKEN_DAYS", 90)
+if OPORA_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured(f"OPORA_TOKEN_DAYS must be at least 1, got {OPORA_TOKEN_DAYS}")
 SPECTACULAR_SETTINGS = {
     "TITLE": "«Опора» API",
     "DESCRIPTION": "API системы постинтернатного сопровождения выпускников. "

@@ -149,6 +149,8 @@ class HomeView(LoginRequiredMixin, View):
 # Another kind of event (logins and lock-outs, …) is one more entry: register_audit_view().
 AUDIT_VIEWS: dict[str, tuple] = {
     "denied": (_("Только отказы в доступе"), models.Q(action=AuditEvent.Action.ACCESS_DENIED)),
+    "logins": (_("Входы и блокировки"), models.Q(action__in=AuditEvent.LOGIN_ACTIONS)),
+    "accounts": (_("Права сотрудников и API-токены"), models.Q(action__in=AuditEvent.ACCOUNT_ACTIONS)),
 }
 
 

@@ -6,15 +6,15 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from opora.core.models import AuditEvent
+from opora.org import tokens
 from opora.support.models import JournalEntry, SupportCase
 
 
 @pytest.fixture
 def token(specialist):
-    return Token.objects.create(user=specialist).key
+    return tokens.issue(specialist)
 
 
 def test_a_token_reads_the_cases_in_scope(client, token, active_case, foreign_graduate):
