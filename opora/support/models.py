@@ -11,16 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.files import validate_scan
 from opora.core.versioning import Revisioned
 from opora.registry.models import Graduate
-
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
 class SupportLevel(models.Model):
@@ -213,7 +212,7 @@ class Contract(Revisioned):
         _("скан подписанного договора"),
         upload_to="contracts/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=[validate_scan],
     )
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewal", verbose_name=_("продление")
