@@ -172,6 +172,7 @@ class KeepFileInput(forms.ClearableFileInput):
 
     template_name = "core/widgets/keep_file_input.html"
     keeper = None  # the form (KeepUploadsMixin), set per form instance
+    pending = None  # the file kept from the previous submit, set by the form when it has errors
     pending_label = _("Файл выбран")
 
     def __init__(self, attrs=None, *, pending_label=None):
@@ -209,7 +210,7 @@ class KeepFileInput(forms.ClearableFileInput):
         context = super().get_context(name, value, attrs)
         context["widget"].update(
             {
-                "pending": value if isinstance(value, PendingUpload) else None,
+                "pending": self.pending,
                 "pending_label": self.pending_label,
                 "pending_input": self.pending_name(name),
                 "discard_input": self.discard_name(name),
@@ -278,15 +279,14 @@ class KeepUploadsMixin:
     def keep_uploads(self) -> None:
         """Put aside every new file that passed its own checks, and show it as chosen."""
         cleaned = getattr(self, "cleaned_data", {})
-        for name, _field in self._keep_fields():
+        for name, field in self._keep_fields():
             value = cleaned.get(name)
-            if not isinstance(value, UploadedFile) or isinstance(value, OversizedUpload):
-                continue
-            try:
-                pending = PendingUpload.stash(value, owner=self.upload_owner)
-            except OSError:
-                logger.warning("could not keep the upload %s", value.name, exc_info=True)
-                continue
-            self.files = self.files.copy()
-            self.files[self.add_prefix(name)] = pending
-            cleaned[name] = pending
+            if isinstance(value, UploadedFile) and not isinstance(value, OversizedUpload):
+                try:
+                    value = cleaned[name] = PendingUpload.stash(value, owner=self.upload_owner)
+                except OSError:
+                    logger.warning("could not keep the upload %s", value.name, exc_info=True)
+                    continue
+            # A file input is never filled again (FileField.bound_data gives the initial value):
+            # the widget shows the kept file itself.
+            field.widget.pending = value if isinstance(value, PendingUpload) else None
