@@ -33,6 +33,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -59,14 +60,29 @@ class OversizedUpload(UploadedFile):
 
 
 class UploadLimitHandler(FileUploadHandler):
-    """Stops storing a file once it passes :func:`upload_ceiling`; the rest of it is only counted."""
+    """Stops storing a file once it passes :func:`upload_ceiling` (the rest of it is only counted),
+    refuses a body that ended before its Content-Length, and remembers every temporary file the
+    handlers after it made, for :class:`UploadCleanupMiddleware`.
+    """
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.stream = getattr(input_data, "_stream", None)
+        self.temp_files: list[TemporaryUploadedFile] = []
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
         self.oversized = False
 
+    def _note_temp_files(self) -> None:
+        for handler in self.request.upload_handlers:
+            upload = getattr(handler, "file", None)
+            if isinstance(upload, TemporaryUploadedFile) and upload not in self.temp_files:
+                self.temp_files.append(upload)
+
     def receive_data_chunk(self, raw_data, start):
+        if start == 0:
+            self._note_temp_files()
         self.received += len(raw_data)
         if self.oversized:
             return None
@@ -81,17 +97,32 @@ class UploadLimitHandler(FileUploadHandler):
         return raw_data
 
     def file_complete(self, file_size):
+        self._note_temp_files()
         if self.oversized:
             return OversizedUpload(self.file_name, self.content_type, self.received, self.charset)
         return None
 
+    def upload_complete(self):
+        # Django's own LimitedStream counts what was read; a body shorter than it announced is a
+        # cut-off upload (the client went away): nothing of it is taken, not even the fields before.
+        position, limit = getattr(self.stream, "_pos", None), getattr(self.stream, "limit", None)
+        if isinstance(position, int) and isinstance(limit, int) and position < limit:
+            self.close_temp_files()
+            raise MultiPartParserError("The request body ended before its Content-Length: the upload was cut short.")
+
+    def close_temp_files(self) -> None:
+        self._note_temp_files()
+        for upload in self.temp_files:
+            upload.close()
+
 
 class UploadCleanupMiddleware:
-    """Deletes the temporary copy of an upload that did not complete, when the request ends.
+    """Deletes the temporary copies of a request's uploads when the request ends, however it ended.
 
     A completed upload is closed by Django with the request; one cut short (the client went
-    away mid-file, a body shorter than it said) stays with its upload handler, which a
-    traceback could keep alive: it is closed here, so no copy stays in FILE_UPLOAD_TEMP_DIR.
+    away mid-file, a body shorter than it said) stays with the upload handlers, which a
+    traceback could keep alive: they are closed here, so no copy stays in FILE_UPLOAD_TEMP_DIR.
+    The view has finished with its uploads by then: they have been saved to storage or refused.
     """
 
     def __init__(self, get_response):
@@ -102,6 +133,8 @@ class UploadCleanupMiddleware:
             return self.get_response(request)
         finally:
             for handler in getattr(request, "_upload_handlers", None) or ():
+                if isinstance(handler, UploadLimitHandler) and hasattr(handler, "temp_files"):
+                    handler.close_temp_files()
                 upload = getattr(handler, "file", None)
                 if isinstance(upload, TemporaryUploadedFile):
                     upload.close()
