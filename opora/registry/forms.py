@@ -8,6 +8,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +82,10 @@ class GraduateForm(KeepUploadsMixin, RevisionFormMixin, BootstrapFormMixin, form
                 self.fields["territory"].initial = user.service.territory_id
         if self.instance.pk is not None:
             del self.fields["confirm_duplicate"]
+        for name in ("photo_portrait", "photo_full"):
+            self.fields[name].help_text = _("JPG, PNG или WEBP, не более %(mb)s МБ.") % {
+                "mb": settings.OPORA_MAX_PHOTO_MB
+            }
         for name, field in self.fields.items():
             if field.required and not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("required", True)
@@ -143,6 +148,7 @@ class ConsentForm(KeepUploadsMixin, BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["given_at"].initial = timezone.localdate()
+        self.fields["scan"].help_text = _("PDF, JPG или PNG, не более %(mb)s МБ.") % {"mb": settings.OPORA_MAX_SCAN_MB}
         self.fields["scope"].initial = _(
             "Фамилия, имя, отчество; дата рождения; СНИЛС; документ, удостоверяющий личность; адреса; "
             "контакты; сведения о семье, жилье, образовании, занятости и здоровье — в целях "
