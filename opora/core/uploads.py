@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import logging
 import os
+import re
 import secrets
 
 from django import forms
@@ -161,7 +162,7 @@ class PendingUpload(File):
     @classmethod
     def stash(cls, upload, *, owner) -> PendingUpload:
         name = os.path.basename(upload.name)
-        extension = os.path.splitext(name)[1].lower()[:10]
+        extension = re.sub(r"[^.a-z0-9]", "", os.path.splitext(name)[1].lower())[:10]
         upload.seek(0)
         path = default_storage.save(f"{PENDING_DIR}/{secrets.token_hex(16)}{extension}", upload)
         upload.seek(0)
@@ -304,7 +305,12 @@ class KeepUploadsMixin:
             token = self.data.get(field.widget.pending_name(key))
             if not token:
                 continue
-            replaced = self.files.get(key) or self.data.get(field.widget.discard_name(key))
+            widget = field.widget
+            replaced = (
+                self.files.get(key)
+                or self.data.get(widget.discard_name(key))
+                or self.data.get(widget.clear_checkbox_name(key))
+            )
             kept = PendingUpload.read_token(token, owner=self.upload_owner) if replaced else None
             if kept:
                 default_storage.delete(kept["path"])

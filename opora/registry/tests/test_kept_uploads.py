@@ -192,3 +192,23 @@ def test_a_consent_scan_is_kept_when_the_dates_are_refused(
     consent = Consent.objects.get()
     assert (media / consent.scan.name).read_bytes() == PDF
     assert pending_files(media) == []
+
+
+def test_a_photo_is_kept_when_a_colleague_changed_the_record_meanwhile(
+    client_of, specialist, graduate, graduate_form, media
+):
+    from opora.registry import services
+
+    data = {
+        **graduate_form(snils=graduate.snils, last_name=graduate.last_name, first_name=graduate.first_name),
+        "revision": graduate.revision,
+    }
+    services.update_graduate(graduate, actor=specialist, data={"notes": "коллега успел раньше"})
+
+    response = client_of.post(
+        reverse("registry:update", args=[graduate.pk]), {**data, "photo_portrait": SimpleUploadedFile("p.png", RED)}
+    )
+
+    assert response.status_code == 409
+    assert "Фото выбрано: p.png (будет сохранено)" in text(response)
+    token_of(response, "photo_portrait")
