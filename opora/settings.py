@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "opora.core.uploads.UploadCleanupMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,6 +221,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 OPORA_MAX_PHOTO_MB = env_int("OPORA_MAX_PHOTO_MB", 5)
 OPORA_MAX_SCAN_MB = env_int("OPORA_MAX_SCAN_MB", 10)
+# A document template (.docx) as uploaded, and everything inside it unpacked (a zip bomb is refused).
+OPORA_MAX_TEMPLATE_MB = env_int("OPORA_MAX_TEMPLATE_MB", 5)
+OPORA_MAX_TEMPLATE_UNPACKED_MB = env_int("OPORA_MAX_TEMPLATE_UNPACKED_MB", 50)
+# Uploads past the largest limit stop being written at once (opora.core.uploads); big ones go to
+# temporary files under var/tmp (created on start), never left behind by a failed request.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+FILE_UPLOAD_HANDLERS = [
+    "opora.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

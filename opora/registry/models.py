@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.files import validate_photo, validate_scan
 from opora.core.versioning import Revisioned
 from opora.registry.validators import age_on, validate_not_future, validate_phone, validate_snils
-
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
 def normalize_name(text: str) -> str:
@@ -180,13 +178,13 @@ class Graduate(Revisioned):
         _("фото (портрет)"),
         upload_to="photos/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        validators=[validate_photo],
     )
     photo_full = models.ImageField(
         _("фото (в полный рост)"),
         upload_to="photos/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        validators=[validate_photo],
     )
     # Status and origin
     status_category = models.CharField(_("статус"), max_length=20, choices=StatusCategory.choices)
@@ -338,7 +336,7 @@ class Consent(Revisioned):
         _("скан подписанного согласия"),
         upload_to="consents/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=[validate_scan],
     )
     withdrawn_at = models.DateField(_("отозвано"), null=True, blank=True)
     recorded_by = models.ForeignKey(

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
+from opora.core.files import validate_scan
 from opora.core.roles import Role
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, User
@@ -472,7 +473,7 @@ class SignContractSerializer(serializers.Serializer):
     graduate_obligations = serializers.CharField(allow_blank=True, label="Обязательства выпускника")
     termination_terms = serializers.CharField(required=False, allow_blank=True, label="Условия расторжения")
     level_reason = serializers.CharField(required=False, allow_blank=True, label="Обоснование уровня")
-    scan = serializers.FileField(required=False, label="Скан подписанного договора")
+    scan = serializers.FileField(required=False, label="Скан подписанного договора", validators=[validate_scan])
 
 
 class RenewContractSerializer(serializers.Serializer):
@@ -486,7 +487,7 @@ class RenewContractSerializer(serializers.Serializer):
         required=False, allow_blank=True, label="Обязательства выпускника", help_text="По умолчанию — прежние"
     )
     termination_terms = serializers.CharField(required=False, allow_blank=True, label="Условия расторжения")
-    scan = serializers.FileField(required=False, label="Скан подписанного договора")
+    scan = serializers.FileField(required=False, label="Скан подписанного договора", validators=[validate_scan])
 
 
 class ChangeLevelSerializer(serializers.Serializer):

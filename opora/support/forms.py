@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.files import validate_scan
 from opora.core.forms import BootstrapFormMixin, DateInput
+from opora.core.uploads import KeepFileInput, KeepUploadsMixin
 from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, User
-from opora.registry.forms import check_scan_content, check_upload_size
 from opora.support.models import (
-    SCAN_EXTENSIONS,
     Contract,
     Domain,
     JournalEntry,
@@ -41,8 +40,9 @@ def _scan_field() -> forms.FileField:
     return forms.FileField(
         label=_("Скан подписанного договора"),
         required=False,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
-        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        # The contract's own validator (type, size, real content), as the API and the service run it.
+        validators=[validate_scan],
+        widget=KeepFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
         help_text=_("PDF, JPG или PNG, не более %(mb)s МБ.") % {"mb": settings.OPORA_MAX_SCAN_MB},
     )
 
@@ -57,14 +57,8 @@ class SupportForm(BootstrapFormMixin, forms.Form):
                 field.widget.attrs.setdefault("required", True)
 
 
-class ScanMixin:
-    def clean_scan(self):
-        upload = self.cleaned_data.get("scan")
-        if upload:
-            check_upload_size(upload, settings.OPORA_MAX_SCAN_MB)
-            # The first bytes must be those of a PDF, JPEG or PNG: a renamed program is refused.
-            check_scan_content(upload)
-        return upload
+class ScanMixin(KeepUploadsMixin):
+    """A form with the contract's scan: a scan chosen when another field has an error is kept."""
 
 
 def region_levels(region_id: int):

@@ -12,17 +12,15 @@ import datetime as dt
 import re
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.files import validate_scan
 from opora.core.versioning import Revisioned
 from opora.registry.models import Graduate
-
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
-
 
 # A number or a letter a person typed at the start of an item («1.», «2)», «3.1.», «а)»): the
 # documents number the items themselves, so a typed number would show twice («2.1.1. 1. …»).
@@ -240,7 +238,7 @@ class Contract(Revisioned):
         _("скан подписанного договора"),
         upload_to="contracts/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=[validate_scan],
     )
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewal", verbose_name=_("продление")
