@@ -458,6 +458,12 @@ class CaseCreateSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.Serializer):
     contact_at = serializers.DateField(required=False, label="Дата контакта", help_text="По умолчанию — сегодня")
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        label="Запись в журнал",
+        help_text="Вносится в журнал с видом «Установление контакта»; по умолчанию — «Контакт установлен»",
+    )
 
 
 class SignContractSerializer(serializers.Serializer):
@@ -826,7 +832,9 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         case = self.get_object()
         data = self.validated()
         return self.fresh(
-            services.establish_contact(case, actor=request.user, on=data.get("contact_at"), request=request)
+            services.establish_contact(
+                case, actor=request.user, on=data.get("contact_at"), text=data.get("text", ""), request=request
+            )
         )
 
     @extend_schema(

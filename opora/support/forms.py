@@ -89,7 +89,15 @@ class OpenCaseForm(SupportForm):
 
 
 class ContactForm(SupportForm):
+    """«Контакт установлен»: the date, and what to write in the journal about it."""
+
     contact_at = forms.DateField(label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(
+        label=_("Запись в журнал"),
+        required=False,
+        widget=_textarea(1, placeholder=_("Контакт установлен")),
+        help_text=_("Если пусто — «Контакт установлен»."),
+    )
 
 
 class ContractForm(ScanMixin, SupportForm):
