@@ -69,7 +69,9 @@ def test_an_htmx_entry_comes_back_as_the_new_row_and_a_fresh_form(login, special
     body = response.content.decode()
     entry = written().get()
     assert response.status_code == 200
-    assert body.lstrip().startswith(f'<li class="list-group-item journal-entry" id="entry-{entry.pk}">')
+    assert body.lstrip().startswith(
+        f'<li class="list-group-item journal-entry journal-entry-new" id="entry-{entry.pk}" tabindex="-1">'
+    )
     assert "Посещение на дому (социальный патронат)" in body
     assert 'id="quick-entry" class="card mb-3 quick-entry" hx-swap-oob="true"' in body
     assert 'id="journal-flash" hx-swap-oob="true"' in body
