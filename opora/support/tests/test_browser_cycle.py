@@ -152,6 +152,8 @@ def test_a_specialist_walks_a_graduate_through_the_support_cycle(browser, live_s
         page.get_by_role("link", name="Завершить сопровождение").click()
         page.get_by_label("Причина завершения").select_option(label="Успешная адаптация")
         page.get_by_role("button", name="Завершить сопровождение").click()
+        # Wait for the refused form's page itself (content() right after the click may read a half-loaded one).
+        page.get_by_text("Напишите итоговое заключение о сопровождении.").first.wait_for()
         assert "Напишите итоговое заключение о сопровождении." in page.content()
         page.get_by_label("Итоговое заключение").fill("Работает, живёт самостоятельно.")
         page.get_by_role("button", name="Завершить сопровождение").click()
