@@ -76,12 +76,16 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
 
     permission_classes = [permissions.IsAuthenticated, HasScope]
     scope_action: str | None = None  # set per extra action by @action(scope_action=...)
+    # A viewset whose HTTP method needs another action than METHOD_ACTIONS says, e.g. {"DELETE": "change"}
+    # where removing is a correction its author makes (the journal), not the coordinator's deletion.
+    method_scope_actions: dict[str, str] = {}
     audit_reads = True
 
     def initial(self, request, *args, **kwargs):
         handled = request.method.lower() in self.http_method_names and hasattr(self, request.method.lower())
         # A method the viewset does not handle is answered 405 by dispatch, whoever asks.
-        self.scope_action = self.scope_action or (METHOD_ACTIONS.get(request.method, "change") if handled else "view")
+        by_method = {**METHOD_ACTIONS, **self.method_scope_actions}
+        self.scope_action = self.scope_action or (by_method.get(request.method, "change") if handled else "view")
         self._shown: list[models.Model] = []
         super().initial(request, *args, **kwargs)
         self.queryset = type(self).queryset.restrict(request.user, self.scope_action)

@@ -33,7 +33,7 @@ class TerritoryInline(admin.TabularInline):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "journal_edit_days"]
     search_fields = ["name"]
     inlines = [TerritoryInline]
 

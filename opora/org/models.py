@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,15 @@ class Region(models.Model):
 
     name = models.CharField(_("название"), max_length=200, unique=True)
     code = models.CharField(_("код"), max_length=10, unique=True, help_text=_("Например, 31 для Белгородской области"))
+    journal_edit_days = models.PositiveSmallIntegerField(
+        _("срок исправления записей журнала, сут."),
+        default=3,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "Сколько суток после внесения автор может исправить или удалить свою запись журнала сопровождения; "
+            "0 — записи не исправляются. После срока запись только для чтения."
+        ),
+    )
 
     class Meta:
         verbose_name = _("регион")

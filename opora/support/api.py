@@ -16,7 +16,7 @@ import django_filters
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -348,6 +348,9 @@ class JournalEntrySerializer(serializers.ModelSerializer):
     domain_name = serializers.CharField(source="domain.name", read_only=True, default=None)
     service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None)
     author_name = serializers.SerializerMethodField()
+    editable_until = serializers.SerializerMethodField(
+        help_text="До какого момента автор может исправить или удалить запись (срок задаёт регион); null — не исправляются"
+    )
 
     class Meta:
         model = JournalEntry
@@ -372,11 +375,20 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "author",
             "author_name",
             "created_at",
+            "editable_until",
         ]
         read_only_fields = fields
 
     def get_author_name(self, obj) -> str | None:
         return _name(obj.author)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_editable_until(self, obj):
+        """Until when the author may correct or remove the entry (the region's period), or None."""
+        region = obj.graduate.service.region
+        if region.journal_edit_days <= 0:
+            return None
+        return serializers.DateTimeField().to_representation(obj.editable_until(region.journal_edit_days))
 
 
 class TransferSerializer(serializers.ModelSerializer):
@@ -459,6 +471,12 @@ class CaseCreateSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.Serializer):
     contact_at = serializers.DateField(required=False, label="Дата контакта", help_text="По умолчанию — сегодня")
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        label="Запись в журнал",
+        help_text="Вносится в журнал с видом «Установление контакта»; по умолчанию — «Контакт установлен»",
+    )
 
 
 class SignContractSerializer(serializers.Serializer):
@@ -658,6 +676,35 @@ class JournalEntryCreateSerializer(serializers.Serializer):
     )
 
 
+class JournalEntryUpdateSerializer(serializers.Serializer):
+    """A correction of an entry: what the request names changes, the rest stays as the row holds it."""
+
+    date = serializers.DateField(required=False, label="Дата")
+    kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, required=False, label="Вид")
+    domain = ScopedPrimaryKeyField(
+        narrow=usable_domains, queryset=Domain.objects.all(), required=False, allow_null=True, label="Сфера"
+    )
+    service_kind = ScopedPrimaryKeyField(
+        narrow=usable_service_kinds, queryset=ServiceKind.objects.all(), required=False, allow_null=True, label="Услуга"
+    )
+    text = serializers.CharField(required=False, allow_blank=True, label="Что сделано")
+    result = serializers.CharField(required=False, allow_blank=True, label="Результат")
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=24 * 60, label="Длительность, мин."
+    )
+    participants = serializers.CharField(required=False, allow_blank=True, max_length=300, label="Участники")
+
+
+class JournalEntryRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        label="Причина удаления",
+        help_text="Обязательна, когда запись удаляет не её автор (координатор службы)",
+    )
+
+
 # --- Filters ----------------------------------------------------------------------------------------
 
 
@@ -827,7 +874,9 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         case = self.get_object()
         data = self.validated()
         return self.fresh(
-            services.establish_contact(case, actor=request.user, on=data.get("contact_at"), request=request)
+            services.establish_contact(
+                case, actor=request.user, on=data.get("contact_at"), text=data.get("text", ""), request=request
+            )
         )
 
     @extend_schema(
@@ -1132,15 +1181,69 @@ class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         request=JournalEntryCreateSerializer,
         responses={201: JournalEntrySerializer},
     ),
+    partial_update=extend_schema(
+        summary="Исправить запись журнала (автор, в срок, установленный регионом)",
+        description=(
+            "Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля, прежние значения "
+            "остаются в истории. Чужая запись или истёкший срок — 400 с объяснением."
+        ),
+        request=JournalEntryUpdateSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: JournalEntrySerializer, **PRECONDITION_RESPONSES},
+    ),
+    destroy=extend_schema(
+        summary="Удалить ошибочную запись журнала",
+        description=(
+            "Автор — в срок, установленный регионом; координатор службы — в любое время, с причиной. "
+            "Запись исчезает из журнала и счёта, но остаётся в истории. Нужен заголовок If-Match."
+        ),
+        request=JournalEntryRemoveSerializer,
+        parameters=[IF_MATCH],
+        responses={204: None, **PRECONDITION_RESPONSES},
+    ),
 )
 class JournalViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Contacts and services. Filters: case, graduate, date_from, date_to, kind."""
+    """Contacts and services. Filters: case, graduate, date_from, date_to, kind.
 
-    queryset = JournalEntry.objects.select_related("graduate", "domain", "service_kind", "author")
+    PATCH corrects and DELETE removes an entry, both with If-Match. They need «change» on the
+    entry (a colleague of the service sees it, so it is no 404 for them); who may and until when
+    is the workflow's rule (services.journal_refusal), refused with 400 and the reason.
+    """
+
+    queryset = JournalEntry.objects.select_related(
+        "graduate", "graduate__service__region", "domain", "service_kind", "author"
+    )
     serializer_class = JournalEntrySerializer
     filterset_class = JournalFilter
     ordering_fields = ["date", "id"]
-    input_serializers = {"create": JournalEntryCreateSerializer}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    precondition_methods = ("PUT", "PATCH", "DELETE")
+    method_scope_actions = {"DELETE": "change"}
+    input_serializers = {
+        "create": JournalEntryCreateSerializer,
+        "partial_update": JournalEntryUpdateSerializer,
+        "destroy": JournalEntryRemoveSerializer,
+    }
+
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        data = self.validated()
+        entry = services.update_journal_entry(
+            entry, actor=request.user, expected_revision=self.expected_revision, request=request, **data
+        )
+        return self.output(self.queryset.get(pk=entry.pk))
+
+    def destroy(self, request, pk=None):
+        entry = self.get_object()
+        data = self.validated()
+        services.remove_journal_entry(
+            entry,
+            actor=request.user,
+            reason=data.get("reason", ""),
+            expected_revision=self.expected_revision,
+            request=request,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def create(self, request):
         data = self.validated()

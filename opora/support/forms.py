@@ -83,7 +83,15 @@ class OpenCaseForm(SupportForm):
 
 
 class ContactForm(SupportForm):
+    """«Контакт установлен»: the date, and what to write in the journal about it."""
+
     contact_at = forms.DateField(label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate)
+    text = forms.CharField(
+        label=_("Запись в журнал"),
+        required=False,
+        widget=_textarea(1, placeholder=_("Контакт установлен")),
+        help_text=_("Если пусто — «Контакт установлен»."),
+    )
 
 
 class ContractForm(ScanMixin, SupportForm):
@@ -482,3 +490,71 @@ class JournalForm(SupportForm):
             "participants": data["participants"],
             "measure": data["measure"],
         }
+
+
+class JournalEditForm(RevisionFormMixin, SupportForm):
+    """Correcting a journal entry (its author, within the region's period): the entry's own words and facts.
+
+    The case, the graduate and the link to a plan measure stay as entered. Field ids are
+    prefixed with the entry, so that several entries may be edited on one page.
+    """
+
+    date = forms.DateField(label=_("Дата"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices)
+    text = forms.CharField(label=_("Что сделано"), widget=_textarea(3))
+    domain = forms.ModelChoiceField(
+        label=_("Сфера"), queryset=Domain.objects.none(), required=False, empty_label=_("— не указана —")
+    )
+    service_kind = forms.ModelChoiceField(
+        label=_("Услуга"), queryset=ServiceKind.objects.none(), required=False, empty_label=_("— не указана —")
+    )
+    result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
+    duration_minutes = forms.IntegerField(
+        label=_("Длительность, мин."),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    participants = forms.CharField(label=_("Участники"), max_length=300, required=False)
+
+    MAIN_FIELDS = ("date", "kind", "text")
+    DETAIL_FIELDS = ("domain", "service_kind", "result", "duration_minutes", "participants")
+
+    def __init__(self, data=None, *args, entry: JournalEntry, region_id: int, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {name: getattr(entry, name) for name in JournalEntry.EDITABLE_FIELDS})
+        kwargs.setdefault("auto_id", f"id_entry{entry.pk}_%s")
+        super().__init__(data, *args, revision=entry.revision, **kwargs)
+        self.fields["domain"].queryset = region_domains(region_id)
+        self.fields["service_kind"].queryset = ServiceKind.objects.filter(region_id=region_id, is_active=True).order_by(
+            "order", "name"
+        )
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def detail_fields(self):
+        return [self[name] for name in self.DETAIL_FIELDS]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in JournalEntry.EDITABLE_FIELDS}
+
+
+class JournalRemoveForm(RevisionFormMixin, SupportForm):
+    """Removing an entry made by mistake: the reason (required when it is not one's own entry)."""
+
+    reason = forms.CharField(
+        label=_("Причина удаления"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Например: внесена не тому выпускнику")}),
+    )
+
+    def __init__(self, *args, entry: JournalEntry, reason_required: bool, **kwargs):
+        kwargs.setdefault("auto_id", f"id_remove{entry.pk}_%s")
+        super().__init__(*args, revision=entry.revision, **kwargs)
+        if reason_required:
+            self.fields["reason"].required = True
+            self.fields["reason"].widget.attrs["required"] = True

@@ -439,10 +439,29 @@ class PlanMeasure(Revisioned):
         return self.status in self.OPEN_STATUSES and self.deadline < today
 
 
+class LiveJournalManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    """The journal as everyone reads and counts it: without the entries removed by mistake.
+
+    A removed entry is kept (soft-deleted) so that its history stays readable, but it is
+    hidden here, in the default manager, so that no list, count, caseload or document can
+    forget to leave it out. ``JournalEntry.all_objects`` reaches it (the history, the locks).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class JournalEntry(Revisioned):
-    """A contact or a service in the support journal (карта сопровождения, аналитический журнал)."""
+    """A contact or a service in the support journal (карта сопровождения, аналитический журнал).
+
+    Its author may correct or remove it within the region's period (``Region.journal_edit_days``,
+    counted from when it was entered); the service's coordinator may remove an erroneous one.
+    Every correction and removal is in the audit log with the previous values; a removed entry
+    stays in the table, marked removed (who, when, why), hidden from the journal and its counts.
+    """
 
     class Kind(models.TextChoices):
+        CONTACT = "contact", _("Установление контакта")
         PHONE = "phone", _("Телефонный звонок")
         MEETING = "meeting", _("Встреча")
         HOME_VISIT = "home_visit", _("Посещение на дому (социальный патронат)")
@@ -453,7 +472,15 @@ class JournalEntry(Revisioned):
         OTHER = "other", _("Другое")
 
     # Kinds that count as a contact with the graduate for the level's norm.
-    CONTACT_KINDS = (Kind.PHONE, Kind.MEETING, Kind.HOME_VISIT, Kind.ACCOMPANYING, Kind.GROUP_EVENT, Kind.MESSENGER)
+    CONTACT_KINDS = (
+        Kind.CONTACT,
+        Kind.PHONE,
+        Kind.MEETING,
+        Kind.HOME_VISIT,
+        Kind.ACCOMPANYING,
+        Kind.GROUP_EVENT,
+        Kind.MESSENGER,
+    )
 
     case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="journal")
     graduate = models.ForeignKey("registry.Graduate", on_delete=models.CASCADE, related_name="journal_entries")
@@ -481,12 +508,28 @@ class JournalEntry(Revisioned):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    removed_at = models.DateTimeField(_("удалена"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("кто удалил"),
+    )
+    removed_reason = models.CharField(_("причина удаления"), max_length=300, blank=True, editable=False)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = LiveJournalManager()
+    all_objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("graduate")
     person_path = "graduate"
 
+    # What a correction may change (the case, the graduate and the author stay).
+    EDITABLE_FIELDS = ("date", "kind", "domain", "service_kind", "text", "result", "duration_minutes", "participants")
+
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = _("запись журнала сопровождения")
         verbose_name_plural = _("журнал сопровождения")
         ordering = ["-date", "-id"]
@@ -498,6 +541,14 @@ class JournalEntry(Revisioned):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.get_kind_display()}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    def editable_until(self, days: int) -> dt.datetime:
+        """The moment the author's period of correction ends (``days`` after the entry was entered)."""
+        return self.created_at + dt.timedelta(days=days)
 
 
 class Transfer(Revisioned):

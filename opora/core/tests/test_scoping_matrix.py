@@ -87,6 +87,12 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:measure_update", "post", "change", "measure"),
     Endpoint("support:journal", "get", "view", "object"),
     Endpoint("support:journal", "post", "change", "object"),
+    # Correcting and removing an entry: «change» on it (a colleague of the service sees it, no 404 for
+    # them); the author and the region's period are the workflow's rule, refused with 400.
+    Endpoint("support:journal_edit", "get", "change", "journal"),
+    Endpoint("support:journal_edit", "post", "change", "journal"),
+    Endpoint("support:journal_remove", "get", "change", "journal"),
+    Endpoint("support:journal_remove", "post", "change", "journal"),
 ]
 # The receiving service's list of incoming transfers (its scoping: opora/support/tests/test_views_transfer.py).
 SUPPORT_LIST_ENDPOINTS = [Endpoint("support:incoming_transfers", "get", "receive", "incoming")]
@@ -167,6 +173,9 @@ SUPPORT_API_OBJECT_ENDPOINTS = [
     Endpoint("measure-detail", "get", "view", "measure", api=True),
     Endpoint("measure-detail", "patch", "change", "measure", api=True),
     Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
+    Endpoint("journal-entry-detail", "patch", "change", "journal", api=True),
+    # Removing an entry is a correction by its author (or the coordinator's): «change», not «delete».
+    Endpoint("journal-entry-detail", "delete", "change", "journal", api=True),
     Endpoint("transfer-detail", "get", "view", "transfer", api=True),
     Endpoint("transfer-accept", "post", "receive", "transfer", api=True),
     Endpoint("transfer-decline", "post", "receive", "transfer", api=True),
@@ -295,9 +304,9 @@ def _payload(endpoint: Endpoint, target: Graduate) -> dict:
 
 def _request(client, endpoint: Endpoint, url: str, data: dict | None = None):
     data = data or {}
-    if endpoint.api and endpoint.method in ("post", "put", "patch"):
-        # PUT/PATCH need If-Match (the record's current revision); the scope still answers first.
-        extra = if_match_for(url) if endpoint.method in ("put", "patch") else {}
+    if endpoint.api and endpoint.method in ("post", "put", "patch", "delete"):
+        # PUT/PATCH/DELETE need If-Match (the record's current revision); the scope still answers first.
+        extra = if_match_for(url) if endpoint.method in ("put", "patch", "delete") else {}
         return getattr(client, endpoint.method)(url, json.dumps(data), content_type="application/json", **extra)
     if endpoint.method == "post":
         return client.post(url, data)
@@ -789,7 +798,7 @@ def _support_fingerprint(graduate) -> tuple:
         tuple(graduate.support_cases.values_list("plans__pk", "plans__status", "plans__approved_at")),
         PlanGoal.objects.filter(plan__case__graduate=graduate).count(),
         tuple(PlanMeasure.objects.filter(plan__case__graduate=graduate).values_list("pk", "status", "result")),
-        JournalEntry.objects.filter(graduate=graduate).count(),
+        tuple(JournalEntry.all_objects.filter(graduate=graduate).values_list("pk", "text", "revision", "removed_at")),
         tuple(Transfer.objects.filter(graduate=graduate).values_list("pk", "status", "notice_sent_at")),
     )
 
@@ -820,6 +829,7 @@ def _support_payload(endpoint: Endpoint, target) -> dict:
         "plan-approve": {},
         "plan-goals": {"domain": Domain.objects.filter(region_id=region).first().pk, "text": "чужая правка"},
         "measure-detail": {"status": "done", "result": "чужая правка"},
+        "journal-entry-detail": {"text": "чужая правка", "reason": "чужая правка"},
         "transfer-accept": {},
         "transfer-decline": {"reason": "чужая правка"},
         "transfer-cancel": {},
@@ -866,7 +876,8 @@ def test_the_same_support_endpoint_reaches_a_record_within_the_scope(client, sup
     if endpoint.action == "receive" and role != "regional":
         assert response.status_code == 404  # only the receiving side takes a graduate
     elif can(case.user, endpoint.action):
-        assert response.status_code in (200, 201, 400), response.content
+        # 204: a journal entry removed (by the coordinator or the regional centre, with the reason given).
+        assert response.status_code in (200, 201, 204, 400), response.content
         if response.status_code == 400:  # the workflow refused (the state), not the body's shape
             assert list(response.json()) == ["non_field_errors"], response.content
     else:

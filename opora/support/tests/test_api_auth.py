@@ -33,7 +33,7 @@ def test_a_token_writes_through_the_same_workflow_and_audit(client, token, speci
     )
 
     assert response.status_code == 201, response.content
-    assert JournalEntry.objects.get().author == specialist
+    assert JournalEntry.objects.get(text="Созвонились").author == specialist
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE, actor=specialist, changes__has_key="journal"
     ).exists()

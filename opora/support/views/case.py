@@ -173,10 +173,16 @@ class CaseContactView(SupportCardView):
         form = ContactForm(request.POST, auto_id="id_contact_%s")
         if form.is_valid():
             done = call_service(
-                form, services.establish_contact, case, actor=request.user, on=form.cleaned_data["contact_at"]
+                form,
+                services.establish_contact,
+                case,
+                actor=request.user,
+                on=form.cleaned_data["contact_at"],
+                text=form.cleaned_data["text"],
+                request=request,
             )
             if done is not None:
-                messages.success(request, _("Отмечено: контакт с выпускником установлен."))
+                messages.success(request, _("Отмечено: контакт с выпускником установлен, запись внесена в журнал."))
                 return redirect("support:case", pk=graduate.pk)
         return case_tab(self, graduate, case, failed=("contact_form", form), status=400)
 
