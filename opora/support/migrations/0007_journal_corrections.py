@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0005_backfill_audit_subjects'),
+        ('support', '0006_contract_scan_validator'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
