@@ -17,3 +17,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(router.urls)),
 ]
+
+# Errors a user can read: Russian, short, with what to do and the request id; JSON for the API.
+handler400 = "opora.core.errors.bad_request"
+handler403 = "opora.core.errors.permission_denied"
+handler404 = "opora.core.errors.page_not_found"
+handler500 = "opora.core.errors.server_error"
