@@ -175,6 +175,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("OPORA_LOGIN_COOLOFF_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "opora.core.errors.login_locked_out"  # the template, or JSON; Retry-After
 AXES_VERBOSE = False
 # Behind a reverse proxy REMOTE_ADDR is the proxy's: set OPORA_TRUST_X_FORWARDED_FOR=1 there, or
 # the audit log records the proxy's address and the throttle locks a username for everyone.

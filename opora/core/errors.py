@@ -214,3 +214,24 @@ def csrf_failure(request, reason: str = ""):
             ),
         ),
     )
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """``AXES_LOCKOUT_CALLABLE``: 429 with the lock-out page, or ``{"detail": …}`` for a JSON client."""
+    from axes.helpers import get_cool_off
+    from django.shortcuts import render
+
+    from opora.core.templatetags.opora import minutes
+
+    cool_off = get_cool_off(request)
+    if wants_json(request):
+        text = ErrorText(
+            _("Слишком много неудачных попыток входа"),
+            _("Вход с этим именем пользователя с вашего адреса временно заблокирован на %(minutes)s мин.")
+            % {"minutes": minutes(cool_off)},
+        )
+        response = error_response(request, 429, text)
+    else:
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, {"cooloff_timedelta": cool_off}, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds())) if cool_off else "60"
+    return response

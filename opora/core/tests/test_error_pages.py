@@ -263,3 +263,43 @@ def test_a_request_id_that_is_not_a_plain_token_is_replaced(client, db, forged):
     response = client.get(reverse("login"), HTTP_X_REQUEST_ID=forged)
 
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+# --- 429 ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked_out(client, specialist, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "spec", "password": "неверный"}, REMOTE_ADDR="203.0.113.9")
+    return client
+
+
+def test_a_login_lock_out_is_a_russian_429_page_with_the_request_id(locked_out):
+    response = locked_out.post(reverse("login"), {"username": "spec", "password": "x"}, REMOTE_ADDR="203.0.113.9")
+
+    text = body(response)
+    assert response.status_code == 429
+    assert "Слишком много неудачных попыток входа" in text
+    assert f"Номер запроса: <code>{response['X-Request-ID']}</code>" in text
+    assert int(response["Retry-After"]) > 0
+
+
+def test_a_login_lock_out_answers_json_to_a_json_client(locked_out):
+    response = locked_out.post(
+        reverse("login"),
+        {"username": "spec", "password": "x"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert_json_detail(response, 429, "временно заблокирован")
+
+
+def test_the_api_refuses_a_session_request_without_csrf_in_russian(specialist):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(specialist)
+
+    response = client.post("/api/v1/graduates/", data="{}", content_type="application/json")
+
+    assert_json_detail(response, 403, "CSRF-токена")
