@@ -137,3 +137,23 @@ def test_no_admins_by_default(monkeypatch, tmp_path):
 def test_a_bad_admin_address_stops_the_start(monkeypatch, tmp_path):
     with pytest.raises(ImproperlyConfigured, match="OPORA_ADMINS"):
         load_settings(monkeypatch, tmp_path, OPORA_ADMINS="Иван Петров")
+
+
+def test_with_debug_on_djangos_debug_pages_go_without_the_policy(client, db, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+    assert client.get(reverse("login"))["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_the_browsable_api_may_use_inline_styles_but_no_inline_script(login, specialist, graduate):
+    response = login(specialist).get("/api/v1/graduates/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy
+    assert login(specialist).get("/api/v1/graduates/")["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
