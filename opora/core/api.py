@@ -30,6 +30,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Запись не найдена."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("Недостаточно прав."))
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # SessionAuthentication's refusal comes in English («CSRF Failed: …»).
+        exc = exceptions.PermissionDenied(
+            _("Запрос с сеансом браузера отклонён: нет действительного CSRF-токена. Обновите страницу и повторите.")
+        )
     return drf_exception_handler(exc, context)
 
 

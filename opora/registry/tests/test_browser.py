@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from opora.conftest import PASSWORD
 from opora.registry.models import Graduate, VulnerableCategory
@@ -79,7 +80,8 @@ def test_specialist_finds_a_graduate_opens_the_card_and_corrects_the_phone(
     assert page.get_by_role("link", name=foreign_graduate.full_name).count() == 0
 
     page.get_by_label("Поиск по ФИО или СНИЛС").fill("семина ален")
-    page.wait_for_function("document.querySelector('#result-count').textContent.includes('Найден 1 ')")
+    # (expect, not wait_for_function: the page's CSP forbids the eval a string predicate needs)
+    expect(page.locator("#result-count")).to_contain_text("Найден 1 ")
     assert page.get_by_role("link", name="Абрамова Ольга Сергеевна").count() == 0
 
     page.get_by_role("link", name=target.full_name).click()

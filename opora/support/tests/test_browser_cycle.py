@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from opora.conftest import PASSWORD
 from opora.registry.models import Consent
@@ -124,7 +125,7 @@ def test_a_specialist_walks_a_graduate_through_the_support_cycle(browser, live_s
         assert "Запись добавлена в журнал." in page.locator("#journal-flash").inner_text()
         page.locator("#quick-entry").get_by_label("Что сделано").fill("Позвонила, напомнила о документах")
         page.locator("#quick-entry").get_by_role("button", name="Сохранить").click()
-        page.wait_for_function("document.querySelectorAll('#journal-entries .journal-entry').length === 3")
+        expect(page.locator("#journal-entries .journal-entry")).to_have_count(3)
         assert page.evaluate("window.__notReloaded === true")
         rows = page.locator("#journal-entries .journal-entry")
         assert "Позвонила, напомнила о документах" in rows.nth(0).inner_text()

@@ -414,7 +414,7 @@ def test_refusal_asks_for_confirmation_and_keeps_the_graduate(login, specialist,
     page = client.get(url).content.decode()
     response = client.post(url, {"closed_at": timezone.localdate().strftime("%d.%m.%Y"), "note": "Не нуждается"})
 
-    assert "return confirm(" in page
+    assert "data-confirm=" in page  # opora.js asks before the form is sent
     assert response.status_code == 302
     identified_case.refresh_from_db()
     assert identified_case.status == SupportCase.Status.REFUSED
@@ -459,7 +459,7 @@ def test_closing_with_a_report_ends_the_contract_and_keeps_the_history(login, sp
         },
     )
 
-    assert "return confirm(" in page
+    assert "data-confirm=" in page  # opora.js asks before the form is sent
     assert response.status_code == 302
     planned_case.refresh_from_db()
     assert planned_case.status == SupportCase.Status.CLOSED
