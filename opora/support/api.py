@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
 from opora.core.roles import Role
+from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
@@ -444,7 +445,9 @@ def person_visible(transfer: Transfer, user) -> bool:
 
 class CaseCreateSerializer(serializers.Serializer):
     graduate = ScopedPrimaryKeyField(narrow=_in_scope(Graduate), queryset=Graduate.objects.all(), label="Выпускник")
-    identified_at = serializers.DateField(required=False, label="Дата выявления", help_text="По умолчанию — сегодня")
+    identified_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата выявления", help_text="По умолчанию — сегодня"
+    )
     identified_how = serializers.CharField(required=False, allow_blank=True, max_length=300, label="Как выявлен")
     specialist = ScopedPrimaryKeyField(
         narrow=staff_within_reach,
@@ -457,14 +460,23 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    contact_at = serializers.DateField(required=False, label="Дата контакта", help_text="По умолчанию — сегодня")
+    contact_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата контакта", help_text="По умолчанию — сегодня"
+    )
 
 
 class SignContractSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
-    signed_at = serializers.DateField(label="Дата подписания")
-    starts_on = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)],
+        required=False,
+        label="Действует с",
+        help_text="По умолчанию — дата подписания",
+    )
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, label="Номер", help_text="По умолчанию — следующий «N/ГГГГ»"
     )
@@ -476,8 +488,10 @@ class SignContractSerializer(serializers.Serializer):
 
 
 class RenewContractSerializer(serializers.Serializer):
-    signed_at = serializers.DateField(label="Дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(required=False, allow_blank=True, max_length=40, label="Номер")
     help_agreed = serializers.CharField(
         required=False, allow_blank=True, label="Меры помощи", help_text="По умолчанию — как в прежнем договоре"
@@ -492,20 +506,26 @@ class RenewContractSerializer(serializers.Serializer):
 class ChangeLevelSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
     reason = serializers.CharField(allow_blank=True, label="Обоснование")
-    effective_from = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — сегодня")
+    effective_from = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Действует с", help_text="По умолчанию — сегодня"
+    )
     basis = serializers.ChoiceField(
         choices=LevelChange.Basis.choices, default=LevelChange.Basis.CONSILIUM, label="Основание"
     )
 
 
 class RefuseSerializer(serializers.Serializer):
-    closed_at = serializers.DateField(required=False, label="Дата отказа", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата отказа", help_text="По умолчанию — сегодня"
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", label="Примечание")
 
 
 class CloseSerializer(serializers.Serializer):
     close_reason = serializers.ChoiceField(choices=SupportCase.CloseReason.choices, label="Причина завершения")
-    closed_at = serializers.DateField(required=False, label="Дата завершения", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата завершения", help_text="По умолчанию — сегодня"
+    )
     close_report = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -521,7 +541,7 @@ class ReassignSerializer(serializers.Serializer):
 
 
 class StartTransferSerializer(serializers.Serializer):
-    moved_at = serializers.DateField(label="Дата переезда")
+    moved_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата переезда")
     to_service = ScopedPrimaryKeyField(
         narrow=services_of_region,
         queryset=Service.objects.all(),
@@ -534,10 +554,13 @@ class StartTransferSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=300,
+        validators=[place_validator],
         label="Территория за пределами региона",
         help_text="Вместо службы региона: регион, муниципальное образование и орган, куда направляется уведомление",
     )
-    new_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    new_address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, validators=[place_validator]
+    )
     recommendations = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -563,7 +586,9 @@ class DeclineTransferSerializer(serializers.Serializer):
 
 
 class NoticeSentSerializer(serializers.Serializer):
-    notice_sent_at = serializers.DateField(required=False, label="Дата направления", help_text="По умолчанию — сегодня")
+    notice_sent_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата направления", help_text="По умолчанию — сегодня"
+    )
 
 
 class EmptySerializer(serializers.Serializer):
@@ -574,14 +599,18 @@ class PlanCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    starts_on = serializers.DateField(required=False, label="Период с", help_text="По умолчанию — сегодня")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Период с", help_text="По умолчанию — сегодня"
+    )
     review_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300, label="Причина пересмотра"
     )
 
 
 class ApprovePlanSerializer(serializers.Serializer):
-    approved_at = serializers.DateField(required=False, label="Дата утверждения", help_text="По умолчанию — сегодня")
+    approved_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата утверждения", help_text="По умолчанию — сегодня"
+    )
 
 
 class GoalCreateSerializer(serializers.Serializer):
@@ -610,7 +639,7 @@ class MeasureCreateSerializer(serializers.Serializer):
     responsible_name = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, label="Кто именно"
     )
-    deadline = serializers.DateField(label="Срок")
+    deadline = serializers.DateField(validators=[date_validator(TERM)], label="Срок")
 
     def validate(self, attrs):
         if attrs.get("domain") is None and attrs.get("goal") is None:
@@ -627,14 +656,18 @@ class MeasureUpdateSerializer(serializers.Serializer):
     result = serializers.CharField(
         required=False, allow_blank=True, label="Результат", help_text="По умолчанию — прежний"
     )
-    done_at = serializers.DateField(required=False, allow_null=True, label="Дата выполнения")
+    done_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, allow_null=True, label="Дата выполнения"
+    )
 
 
 class JournalEntryCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    date = serializers.DateField(required=False, label="Дата", help_text="По умолчанию — сегодня")
+    date = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата", help_text="По умолчанию — сегодня"
+    )
     kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, label="Вид")
     domain = ScopedPrimaryKeyField(
         narrow=usable_domains, queryset=Domain.objects.all(), required=False, allow_null=True, label="Сфера"
