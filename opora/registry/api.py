@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
+from opora.core.validators import parse_id
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, Territory
 from opora.registry import services
@@ -26,6 +27,15 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.narrow(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # An identifier or nothing: «1.5» is not record 1, «true» is not record 1, and a number past
+        # the database's range finds nothing rather than overflowing it.
+        if parse_id(data) is None:
+            if isinstance(data, int | str) and not isinstance(data, bool) and str(data).strip().lstrip("-").isdigit():
+                self.fail("does_not_exist", pk_value=data)
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(parse_id(data))
 
 
 class GraduateSerializer(serializers.ModelSerializer):

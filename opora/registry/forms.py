@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.filters import FilterSet, IntegerFilter
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, Territory
@@ -236,7 +237,7 @@ def register_filter(name: str, factory: FilterFactory) -> None:
     FILTER_EXTENSIONS[name] = factory
 
 
-class GraduateFilter(django_filters.FilterSet):
+class GraduateFilter(FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
     q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
@@ -253,8 +254,8 @@ class GraduateFilter(django_filters.FilterSet):
         field_name="vulnerable_categories",
         queryset=VulnerableCategory.objects.all(),
     )
-    age_from = django_filters.NumberFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
-    age_to = django_filters.NumberFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
+    age_from = IntegerFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
+    age_to = IntegerFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
     sort = django_filters.ChoiceFilter(
         label=_("Сортировка"),
         method="filter_sort",

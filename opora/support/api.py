@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
+from opora.core.filters import FilterSet, IdFilter
 from opora.core.roles import Role
 from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
@@ -693,11 +694,11 @@ class JournalEntryCreateSerializer(serializers.Serializer):
 # --- Filters ----------------------------------------------------------------------------------------
 
 
-class CaseFilter(django_filters.FilterSet):
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class CaseFilter(FilterSet):
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     status = django_filters.ChoiceFilter(choices=SupportCase.Status.choices, label="Статус")
-    specialist = django_filters.NumberFilter(field_name="specialist_id", label="Специалист")
-    level = django_filters.NumberFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
+    specialist = IdFilter(field_name="specialist_id", label="Специалист")
+    level = IdFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
     on_support = django_filters.BooleanFilter(method="filter_on_support", label="На сопровождении сегодня")
 
     class Meta:
@@ -709,11 +710,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=on_support) if value else queryset.exclude(pk__in=on_support)
 
 
-class ByCaseFilter(django_filters.FilterSet):
+class ByCaseFilter(FilterSet):
     """Records of a case: filtered by the case or by the graduate."""
 
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="case__graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="case__graduate_id", label="Выпускник")
 
 
 class ContractFilter(ByCaseFilter):
@@ -736,10 +737,10 @@ class PlanFilter(ByCaseFilter):
         fields = ["case", "graduate", "status"]
 
 
-class MeasureFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", label="План")
-    case = django_filters.NumberFilter(field_name="plan__case_id", label="Сопровождение")
-    goal = django_filters.NumberFilter(field_name="goal_id", label="Цель")
+class MeasureFilter(FilterSet):
+    plan = IdFilter(field_name="plan_id", label="План")
+    case = IdFilter(field_name="plan__case_id", label="Сопровождение")
+    goal = IdFilter(field_name="goal_id", label="Цель")
     status = django_filters.ChoiceFilter(choices=PlanMeasure.Status.choices, label="Статус")
 
     class Meta:
@@ -747,9 +748,9 @@ class MeasureFilter(django_filters.FilterSet):
         fields = ["plan", "case", "goal", "status"]
 
 
-class JournalFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class JournalFilter(FilterSet):
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="С даты")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="По дату")
     kind = django_filters.ChoiceFilter(choices=JournalEntry.Kind.choices, label="Вид")
@@ -759,15 +760,15 @@ class JournalFilter(django_filters.FilterSet):
         fields = ["case", "graduate", "date_from", "date_to", "kind"]
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Transfer.Status.choices, label="Статус")
     direction = django_filters.ChoiceFilter(
         choices=[("incoming", "Входящие (в мою службу)"), ("outgoing", "Исходящие (из моей службы)")],
         method="filter_direction",
         label="Направление",
     )
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
 
     class Meta:
         model = Transfer
