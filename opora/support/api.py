@@ -128,6 +128,10 @@ class CaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     current_level = serializers.SerializerMethodField(help_text="Уровень сопровождения, действующий сегодня")
     current_level_name = serializers.SerializerMethodField()
+    # Blank while the case is open: the schema says so (an open case has no reason of closure).
+    close_reason = serializers.ChoiceField(
+        choices=SupportCase.CloseReason.choices, allow_blank=True, read_only=True, label="Причина завершения"
+    )
 
     class Meta:
         model = SupportCase
@@ -313,7 +317,7 @@ class PlanSerializer(serializers.ModelSerializer):
     """A version of the plan with its goals and measures."""
 
     graduate = serializers.IntegerField(source="case.graduate_id", read_only=True)
-    level_name = serializers.CharField(source="level.name", read_only=True, default=None)
+    level_name = serializers.CharField(source="level.name", read_only=True, default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     goals = GoalSerializer(many=True, read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
@@ -346,8 +350,8 @@ class PlanSerializer(serializers.ModelSerializer):
 class JournalEntrySerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None)
-    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None)
+    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None, allow_null=True)
+    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None, allow_null=True)
     author_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -383,7 +387,9 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 class TransferSerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True, allow_null=True)
     from_service_name = serializers.CharField(source="from_service.display_name", read_only=True)
-    to_service_name = serializers.CharField(source="to_service.display_name", read_only=True, default=None)
+    to_service_name = serializers.CharField(
+        source="to_service.display_name", read_only=True, default=None, allow_null=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
