@@ -8,7 +8,7 @@ SQLite INTEGER»), a «bigint out of range» of PostgreSQL, or a silent «1» fo
 Every FilterSet of the API derives from :class:`FilterSet`: its automatic filters (a viewset's
 ``filterset_fields``, through :class:`FilterBackend`) map integer columns to
 :class:`IntegerFilter`, and a declared filter on an identifier uses :class:`IdFilter`.
-``opora/core/tests/test_api_bad_input.py`` walks every list endpoint and every parameter of the
+``opora/support/tests/test_api_bad_input.py`` walks every list endpoint and every parameter of the
 schema with such values.
 """
 
@@ -61,6 +61,17 @@ class IdFilter(IntegerFilter):
         super().__init__(*args, min_value=min_value, max_value=max_value, **kwargs)
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A reference chosen among the records a user may use (the schema: an identifier from 1)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._spectacular_annotation = {"field": dict(ID_SCHEMA)}
+
+
 def _integer_range(field: models.Field) -> tuple[int, int]:
     low, high = connection.ops.integer_field_range(field.get_internal_type())
     return (low if low is not None else -MAX_ID - 1, high if high is not None else MAX_ID)
@@ -85,7 +96,10 @@ class FilterSet(django_filters.FilterSet):
                 min_value=low,
                 max_value=high,
             )
-        return super().filter_for_field(field, field_name, lookup_expr)
+        filter_ = super().filter_for_field(field, field_name, lookup_expr)
+        if field.is_relation and isinstance(filter_, django_filters.ModelChoiceFilter):
+            filter_._spectacular_annotation = {"field": dict(ID_SCHEMA)}
+        return filter_
 
 
 class FilterBackend(DjangoFilterBackend):

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
+from opora.core.filters import FilterBackend
 from opora.core.validators import parse_id
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, Territory
@@ -103,6 +104,23 @@ class GraduateSerializer(serializers.ModelSerializer):
         )
 
 
+class GraduateFilterBackend(FilterBackend):
+    """The registry list's filters (the page's GraduateFilter), for the list only; the schema lists them."""
+
+    def get_filterset_class(self, view, queryset=None):
+        return GraduateFilter
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) != "list":
+            return queryset
+        filterset = GraduateFilter(
+            request.query_params or None, queryset=queryset, user=request.user, vendor=connection.vendor
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
+
+
 @extend_schema_view(
     list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
     retrieve=extend_schema(summary="Выпускник", parameters=[ETAG]),
@@ -127,14 +145,4 @@ class GraduateViewSet(
 
     queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
     serializer_class = GraduateSerializer
-    filter_backends: list = []
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        filterset = GraduateFilter(
-            self.request.query_params or None, queryset=queryset, user=self.request.user, vendor=connection.vendor
-        )
-        if filterset.is_bound and not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
+    filter_backends = [GraduateFilterBackend]

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.filters import FilterSet, IntegerFilter
+from opora.core.filters import FilterSet, IdChoiceFilter, IntegerFilter
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, Territory
@@ -241,14 +241,12 @@ class GraduateFilter(FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
     q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
-    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все")
-    )
+    service = IdChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
+    territory = IdChoiceFilter(label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все"))
     status_category = django_filters.ChoiceFilter(
         label=_("Статус"), choices=Graduate.StatusCategory.choices, empty_label=_("Все")
     )
-    vulnerable = django_filters.ModelChoiceFilter(
+    vulnerable = IdChoiceFilter(
         label=_("Уязвимая категория"),
         empty_label=_("Все"),
         field_name="vulnerable_categories",
