@@ -250,8 +250,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "opora.core.filters.FilterBackend",  # django-filter's, with integer filters bounded
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON nested deeper than opora.core.parsers.MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "opora.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "opora.core.pagination.Pagination",
     "PAGE_SIZE": 50,

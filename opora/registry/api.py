@@ -9,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
+from opora.core.filters import FilterBackend
+from opora.core.validators import parse_id
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, Territory
 from opora.registry import services
@@ -26,6 +28,15 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return self.narrow(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # An identifier or nothing: «1.5» is not record 1, «true» is not record 1, and a number past
+        # the database's range finds nothing rather than overflowing it.
+        if parse_id(data) is None:
+            if isinstance(data, int | str) and not isinstance(data, bool) and str(data).strip().lstrip("-").isdigit():
+                self.fail("does_not_exist", pk_value=data)
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(parse_id(data))
 
 
 class GraduateSerializer(serializers.ModelSerializer):
@@ -104,6 +115,23 @@ class GraduateSerializer(serializers.ModelSerializer):
         )
 
 
+class GraduateFilterBackend(FilterBackend):
+    """The registry list's filters (the page's GraduateFilter), for the list only; the schema lists them."""
+
+    def get_filterset_class(self, view, queryset=None):
+        return GraduateFilter
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) != "list":
+            return queryset
+        filterset = GraduateFilter(
+            request.query_params or None, queryset=queryset, user=request.user, vendor=connection.vendor
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
+
+
 @extend_schema_view(
     list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
     retrieve=extend_schema(summary="Выпускник", parameters=[ETAG]),
@@ -128,14 +156,4 @@ class GraduateViewSet(
 
     queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
     serializer_class = GraduateSerializer
-    filter_backends: list = []
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        filterset = GraduateFilter(
-            self.request.query_params or None, queryset=queryset, user=self.request.user, vendor=connection.vendor
-        )
-        if filterset.is_bound and not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
+    filter_backends = [GraduateFilterBackend]

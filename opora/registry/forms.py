@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.filters import FilterSet, IdChoiceFilter, IntegerFilter
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.uploads import ImageUploadField, KeepFileInput, KeepUploadsMixin
 from opora.core.versioning import RevisionFormMixin
@@ -232,25 +233,23 @@ def register_filter(name: str, factory: FilterFactory) -> None:
     FILTER_EXTENSIONS[name] = factory
 
 
-class GraduateFilter(django_filters.FilterSet):
+class GraduateFilter(FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
     q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
-    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все")
-    )
+    service = IdChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
+    territory = IdChoiceFilter(label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все"))
     status_category = django_filters.ChoiceFilter(
         label=_("Статус"), choices=Graduate.StatusCategory.choices, empty_label=_("Все")
     )
-    vulnerable = django_filters.ModelChoiceFilter(
+    vulnerable = IdChoiceFilter(
         label=_("Уязвимая категория"),
         empty_label=_("Все"),
         field_name="vulnerable_categories",
         queryset=VulnerableCategory.objects.all(),
     )
-    age_from = django_filters.NumberFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
-    age_to = django_filters.NumberFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
+    age_from = IntegerFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
+    age_to = IntegerFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
     sort = django_filters.ChoiceFilter(
         label=_("Сортировка"),
         method="filter_sort",

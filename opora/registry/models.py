@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.errors import DomainError
 from opora.core.files import validate_photo, validate_scan
+from opora.core.validators import TERM, as_validation_error, check_birth_date, check_date
 from opora.core.versioning import Revisioned
 from opora.registry.validators import age_on, validate_not_future, validate_phone, validate_snils
 
@@ -279,6 +281,16 @@ class Graduate(Revisioned):
     def __str__(self) -> str:
         return self.full_name
 
+    def clean(self):
+        """The bounds of the graduate's dates (opora.core.validators): forms, the API and services alike."""
+        super().clean()
+        try:
+            check_birth_date(self.birth_date)
+            # Leaving care is a date of the graduate's own life: bounded by the birth, not by EARLIEST.
+            check_date(self.left_at, field="left_at", birth_date=self.birth_date, earliest=None)
+        except DomainError as err:
+            raise as_validation_error(err) from None
+
     def save(self, *args, **kwargs):
         self.refresh_search_keys()
         if kwargs.get("update_fields") is not None:
@@ -355,3 +367,13 @@ class Consent(Revisioned):
 
     def __str__(self) -> str:
         return _("Согласие от %(date)s") % {"date": self.given_at.strftime("%d.%m.%Y")}
+
+    def clean(self):
+        """The bounds of the consent's dates (opora.core.validators); the birth when the graduate is known."""
+        super().clean()
+        birth = self.graduate.birth_date if self.graduate_id else None
+        try:
+            check_date(self.given_at, field="given_at", birth_date=birth)
+            check_date(self.valid_until, kind=TERM, field="valid_until")
+        except DomainError as err:
+            raise as_validation_error(err) from None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from opora.core import audit
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.validators import check_date
 from opora.core.versioning import changed_fields, lock_for_edit, save_bumped
 from opora.registry.models import Consent, Graduate, normalize_name
 from opora.registry.validators import age_on, snils_digits
@@ -245,6 +246,7 @@ def withdraw_consent(consent: Consent, *, actor, on, request=None) -> Consent:
     consent = Consent.objects.select_for_update(of=("self",)).select_related("graduate").get(pk=consent.pk)
     if consent.withdrawn_at:
         raise DomainError(_("Это согласие уже отозвано."))
+    check_date(on, field="withdrawn_at")
     if on < consent.given_at:
         raise DomainError(_("Согласие не может быть отозвано раньше, чем дано."), field="withdrawn_at")
     consent.withdrawn_at = on

@@ -24,7 +24,9 @@ from rest_framework.response import Response
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
 from opora.core.files import validate_scan
+from opora.core.filters import FilterSet, IdFilter
 from opora.core.roles import Role
+from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
@@ -127,6 +129,10 @@ class CaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     current_level = serializers.SerializerMethodField(help_text="Уровень сопровождения, действующий сегодня")
     current_level_name = serializers.SerializerMethodField()
+    # Blank while the case is open: the schema says so (an open case has no reason of closure).
+    close_reason = serializers.ChoiceField(
+        choices=SupportCase.CloseReason.choices, allow_blank=True, read_only=True, label="Причина завершения"
+    )
 
     class Meta:
         model = SupportCase
@@ -312,7 +318,7 @@ class PlanSerializer(serializers.ModelSerializer):
     """A version of the plan with its goals and measures."""
 
     graduate = serializers.IntegerField(source="case.graduate_id", read_only=True)
-    level_name = serializers.CharField(source="level.name", read_only=True, default=None)
+    level_name = serializers.CharField(source="level.name", read_only=True, default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     goals = GoalSerializer(many=True, read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
@@ -345,8 +351,8 @@ class PlanSerializer(serializers.ModelSerializer):
 class JournalEntrySerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None)
-    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None)
+    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None, allow_null=True)
+    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None, allow_null=True)
     author_name = serializers.SerializerMethodField()
     editable_until = serializers.SerializerMethodField(
         help_text="До какого момента автор может исправить или удалить запись (срок задаёт регион); null — не исправляются"
@@ -394,7 +400,9 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 class TransferSerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True, allow_null=True)
     from_service_name = serializers.CharField(source="from_service.display_name", read_only=True)
-    to_service_name = serializers.CharField(source="to_service.display_name", read_only=True, default=None)
+    to_service_name = serializers.CharField(
+        source="to_service.display_name", read_only=True, default=None, allow_null=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -457,7 +465,9 @@ def person_visible(transfer: Transfer, user) -> bool:
 
 class CaseCreateSerializer(serializers.Serializer):
     graduate = ScopedPrimaryKeyField(narrow=_in_scope(Graduate), queryset=Graduate.objects.all(), label="Выпускник")
-    identified_at = serializers.DateField(required=False, label="Дата выявления", help_text="По умолчанию — сегодня")
+    identified_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата выявления", help_text="По умолчанию — сегодня"
+    )
     identified_how = serializers.CharField(required=False, allow_blank=True, max_length=300, label="Как выявлен")
     specialist = ScopedPrimaryKeyField(
         narrow=staff_within_reach,
@@ -470,7 +480,9 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    contact_at = serializers.DateField(required=False, label="Дата контакта", help_text="По умолчанию — сегодня")
+    contact_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата контакта", help_text="По умолчанию — сегодня"
+    )
     text = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -481,9 +493,16 @@ class ContactSerializer(serializers.Serializer):
 
 class SignContractSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
-    signed_at = serializers.DateField(label="Дата подписания")
-    starts_on = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)],
+        required=False,
+        label="Действует с",
+        help_text="По умолчанию — дата подписания",
+    )
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, label="Номер", help_text="По умолчанию — следующий «N/ГГГГ»"
     )
@@ -495,8 +514,10 @@ class SignContractSerializer(serializers.Serializer):
 
 
 class RenewContractSerializer(serializers.Serializer):
-    signed_at = serializers.DateField(label="Дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(required=False, allow_blank=True, max_length=40, label="Номер")
     help_agreed = serializers.CharField(
         required=False, allow_blank=True, label="Меры помощи", help_text="По умолчанию — как в прежнем договоре"
@@ -511,20 +532,26 @@ class RenewContractSerializer(serializers.Serializer):
 class ChangeLevelSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
     reason = serializers.CharField(allow_blank=True, label="Обоснование")
-    effective_from = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — сегодня")
+    effective_from = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Действует с", help_text="По умолчанию — сегодня"
+    )
     basis = serializers.ChoiceField(
         choices=LevelChange.Basis.choices, default=LevelChange.Basis.CONSILIUM, label="Основание"
     )
 
 
 class RefuseSerializer(serializers.Serializer):
-    closed_at = serializers.DateField(required=False, label="Дата отказа", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата отказа", help_text="По умолчанию — сегодня"
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", label="Примечание")
 
 
 class CloseSerializer(serializers.Serializer):
     close_reason = serializers.ChoiceField(choices=SupportCase.CloseReason.choices, label="Причина завершения")
-    closed_at = serializers.DateField(required=False, label="Дата завершения", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата завершения", help_text="По умолчанию — сегодня"
+    )
     close_report = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -540,7 +567,7 @@ class ReassignSerializer(serializers.Serializer):
 
 
 class StartTransferSerializer(serializers.Serializer):
-    moved_at = serializers.DateField(label="Дата переезда")
+    moved_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата переезда")
     to_service = ScopedPrimaryKeyField(
         narrow=services_of_region,
         queryset=Service.objects.all(),
@@ -553,10 +580,13 @@ class StartTransferSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=300,
+        validators=[place_validator],
         label="Территория за пределами региона",
         help_text="Вместо службы региона: регион, муниципальное образование и орган, куда направляется уведомление",
     )
-    new_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    new_address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, validators=[place_validator]
+    )
     recommendations = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -582,7 +612,9 @@ class DeclineTransferSerializer(serializers.Serializer):
 
 
 class NoticeSentSerializer(serializers.Serializer):
-    notice_sent_at = serializers.DateField(required=False, label="Дата направления", help_text="По умолчанию — сегодня")
+    notice_sent_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата направления", help_text="По умолчанию — сегодня"
+    )
 
 
 class EmptySerializer(serializers.Serializer):
@@ -593,14 +625,18 @@ class PlanCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    starts_on = serializers.DateField(required=False, label="Период с", help_text="По умолчанию — сегодня")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Период с", help_text="По умолчанию — сегодня"
+    )
     review_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300, label="Причина пересмотра"
     )
 
 
 class ApprovePlanSerializer(serializers.Serializer):
-    approved_at = serializers.DateField(required=False, label="Дата утверждения", help_text="По умолчанию — сегодня")
+    approved_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата утверждения", help_text="По умолчанию — сегодня"
+    )
 
 
 class GoalCreateSerializer(serializers.Serializer):
@@ -629,7 +665,7 @@ class MeasureCreateSerializer(serializers.Serializer):
     responsible_name = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, label="Кто именно"
     )
-    deadline = serializers.DateField(label="Срок")
+    deadline = serializers.DateField(validators=[date_validator(TERM)], label="Срок")
 
     def validate(self, attrs):
         if attrs.get("domain") is None and attrs.get("goal") is None:
@@ -646,14 +682,18 @@ class MeasureUpdateSerializer(serializers.Serializer):
     result = serializers.CharField(
         required=False, allow_blank=True, label="Результат", help_text="По умолчанию — прежний"
     )
-    done_at = serializers.DateField(required=False, allow_null=True, label="Дата выполнения")
+    done_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, allow_null=True, label="Дата выполнения"
+    )
 
 
 class JournalEntryCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    date = serializers.DateField(required=False, label="Дата", help_text="По умолчанию — сегодня")
+    date = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата", help_text="По умолчанию — сегодня"
+    )
     kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, label="Вид")
     domain = ScopedPrimaryKeyField(
         narrow=usable_domains, queryset=Domain.objects.all(), required=False, allow_null=True, label="Сфера"
@@ -708,11 +748,11 @@ class JournalEntryRemoveSerializer(serializers.Serializer):
 # --- Filters ----------------------------------------------------------------------------------------
 
 
-class CaseFilter(django_filters.FilterSet):
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class CaseFilter(FilterSet):
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     status = django_filters.ChoiceFilter(choices=SupportCase.Status.choices, label="Статус")
-    specialist = django_filters.NumberFilter(field_name="specialist_id", label="Специалист")
-    level = django_filters.NumberFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
+    specialist = IdFilter(field_name="specialist_id", label="Специалист")
+    level = IdFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
     on_support = django_filters.BooleanFilter(method="filter_on_support", label="На сопровождении сегодня")
 
     class Meta:
@@ -724,11 +764,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=on_support) if value else queryset.exclude(pk__in=on_support)
 
 
-class ByCaseFilter(django_filters.FilterSet):
+class ByCaseFilter(FilterSet):
     """Records of a case: filtered by the case or by the graduate."""
 
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="case__graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="case__graduate_id", label="Выпускник")
 
 
 class ContractFilter(ByCaseFilter):
@@ -751,10 +791,10 @@ class PlanFilter(ByCaseFilter):
         fields = ["case", "graduate", "status"]
 
 
-class MeasureFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", label="План")
-    case = django_filters.NumberFilter(field_name="plan__case_id", label="Сопровождение")
-    goal = django_filters.NumberFilter(field_name="goal_id", label="Цель")
+class MeasureFilter(FilterSet):
+    plan = IdFilter(field_name="plan_id", label="План")
+    case = IdFilter(field_name="plan__case_id", label="Сопровождение")
+    goal = IdFilter(field_name="goal_id", label="Цель")
     status = django_filters.ChoiceFilter(choices=PlanMeasure.Status.choices, label="Статус")
 
     class Meta:
@@ -762,9 +802,9 @@ class MeasureFilter(django_filters.FilterSet):
         fields = ["plan", "case", "goal", "status"]
 
 
-class JournalFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class JournalFilter(FilterSet):
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="С даты")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="По дату")
     kind = django_filters.ChoiceFilter(choices=JournalEntry.Kind.choices, label="Вид")
@@ -774,15 +814,15 @@ class JournalFilter(django_filters.FilterSet):
         fields = ["case", "graduate", "date_from", "date_to", "kind"]
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Transfer.Status.choices, label="Статус")
     direction = django_filters.ChoiceFilter(
         choices=[("incoming", "Входящие (в мою службу)"), ("outgoing", "Исходящие (из моей службы)")],
         method="filter_direction",
         label="Направление",
     )
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
 
     class Meta:
         model = Transfer

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from opora.core.files import validate_scan
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.uploads import KeepFileInput, KeepUploadsMixin
+from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator, support_ends_on
 from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, User
 from opora.support.models import (
@@ -69,11 +70,22 @@ def region_domains(region_id: int):
     return Domain.objects.filter(region_id=region_id, is_active=True).order_by("order", "name")
 
 
+def _say_support_ends(field: forms.Field, birth_date) -> None:
+    """The contract's end field names the last day a contract may run: the day before the 23rd birthday."""
+    if birth_date is not None:
+        field.help_text = _("%(default)s Не позже %(date)s: в этот день выпускнику ещё нет 23 лет.") % {
+            "default": field.help_text,
+            "date": support_ends_on(birth_date).strftime("%d.%m.%Y"),
+        }
+
+
 # --- The case ------------------------------------------------------------------------------------
 
 
 class OpenCaseForm(SupportForm):
-    identified_at = forms.DateField(label=_("Дата выявления"), widget=DateInput(), initial=timezone.localdate)
+    identified_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата выявления"), widget=DateInput(), initial=timezone.localdate
+    )
     how = forms.CharField(
         label=_("Как выявлен"),
         max_length=300,
@@ -85,7 +97,9 @@ class OpenCaseForm(SupportForm):
 class ContactForm(SupportForm):
     """«Контакт установлен»: the date, and what to write in the journal about it."""
 
-    contact_at = forms.DateField(label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate)
+    contact_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate
+    )
     text = forms.CharField(
         label=_("Запись в журнал"),
         required=False,
@@ -107,12 +121,22 @@ class ContractForm(ScanMixin, SupportForm):
         help_text=_("Если пусто — «Уровень определён при заключении договора»."),
     )
     number = forms.CharField(label=_("Номер договора"), max_length=40, required=False)
-    signed_at = forms.DateField(label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate)
+    signed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate
+    )
     starts_on = forms.DateField(
-        label=_("Действует с"), widget=DateInput(), required=False, help_text=_("Если пусто — с даты подписания.")
+        validators=[date_validator(PLANNED)],
+        label=_("Действует с"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — с даты подписания."),
     )
     ends_on = forms.DateField(
-        label=_("Действует по"), widget=DateInput(), required=False, help_text=_("Если пусто — один год.")
+        validators=[date_validator(TERM)],
+        label=_("Действует по"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — один год, но не дольше, чем до 23 лет выпускника."),
     )
     help_agreed = forms.CharField(label=_("Меры помощи, о которых договорились"), widget=_textarea(3))
     graduate_obligations = forms.CharField(
@@ -131,9 +155,10 @@ class ContractForm(ScanMixin, SupportForm):
     )
     scan = _scan_field()
 
-    def __init__(self, *args, region_id: int, next_number: str = "", **kwargs):
+    def __init__(self, *args, region_id: int, next_number: str = "", birth_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = region_levels(region_id)
+        _say_support_ends(self.fields["ends_on"], birth_date)
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 
@@ -157,19 +182,25 @@ class RenewForm(ScanMixin, SupportForm):
     """Renewing a contract for a new term; the terms start as the old contract's."""
 
     number = forms.CharField(label=_("Номер нового договора"), max_length=40, required=False)
-    signed_at = forms.DateField(label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate)
+    signed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate
+    )
     ends_on = forms.DateField(
+        validators=[date_validator(TERM)],
         label=_("Действует по"),
         widget=DateInput(),
         required=False,
-        help_text=_("Если пусто — один год со дня, следующего за окончанием прежнего договора."),
+        help_text=_(
+            "Если пусто — один год со дня, следующего за окончанием прежнего договора, "
+            "но не дольше, чем до 23 лет выпускника."
+        ),
     )
     help_agreed = forms.CharField(label=_("Меры помощи, о которых договорились"), widget=_textarea(3))
     graduate_obligations = forms.CharField(label=_("Обязательства выпускника"), widget=_textarea(3))
     termination_terms = forms.CharField(label=_("Условия расторжения"), required=False, widget=_textarea(2))
     scan = _scan_field()
 
-    def __init__(self, *args, contract: Contract, next_number: str = "", **kwargs):
+    def __init__(self, *args, contract: Contract, next_number: str = "", birth_date=None, **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -179,6 +210,7 @@ class RenewForm(ScanMixin, SupportForm):
             },
         )
         super().__init__(*args, **kwargs)
+        _say_support_ends(self.fields["ends_on"], birth_date)
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 
@@ -199,7 +231,9 @@ class LevelChangeForm(SupportForm):
     level = forms.ModelChoiceField(
         label=_("Новый уровень"), queryset=SupportLevel.objects.none(), empty_label=_("— выберите уровень —")
     )
-    effective_from = forms.DateField(label=_("Действует с"), widget=DateInput(), initial=timezone.localdate)
+    effective_from = forms.DateField(
+        validators=[date_validator(PLANNED)], label=_("Действует с"), widget=DateInput(), initial=timezone.localdate
+    )
     basis = forms.ChoiceField(
         label=_("Основание"),
         choices=[c for c in LevelChange.Basis.choices if c[0] != LevelChange.Basis.INITIAL],
@@ -213,7 +247,9 @@ class LevelChangeForm(SupportForm):
 
 
 class RefuseForm(SupportForm):
-    closed_at = forms.DateField(label=_("Дата отказа"), widget=DateInput(), initial=timezone.localdate)
+    closed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата отказа"), widget=DateInput(), initial=timezone.localdate
+    )
     note = forms.CharField(
         label=_("Комментарий"),
         required=False,
@@ -226,7 +262,9 @@ class CloseForm(SupportForm):
     close_reason = forms.ChoiceField(
         label=_("Причина завершения"), choices=[("", "—")] + SupportCase.CloseReason.choices
     )
-    closed_at = forms.DateField(label=_("Дата завершения"), widget=DateInput(), initial=timezone.localdate)
+    closed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата завершения"), widget=DateInput(), initial=timezone.localdate
+    )
     close_report = forms.CharField(
         label=_("Итоговое заключение"),
         required=False,
@@ -249,10 +287,13 @@ class TransferForm(SupportForm):
         label=_("…или территория за пределами региона"),
         max_length=300,
         required=False,
+        validators=[place_validator],
         help_text=_("Регион, муниципальное образование и орган, куда направляется уведомление."),
     )
-    moved_at = forms.DateField(label=_("Дата переезда"), widget=DateInput(), initial=timezone.localdate)
-    new_address = forms.CharField(label=_("Новый адрес"), max_length=300, required=False)
+    moved_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата переезда"), widget=DateInput(), initial=timezone.localdate
+    )
+    new_address = forms.CharField(label=_("Новый адрес"), max_length=300, required=False, validators=[place_validator])
     recommendations = forms.CharField(label=_("Рекомендации принимающей службе"), required=False, widget=_textarea(4))
 
     def __init__(self, *args, graduate, **kwargs):
@@ -307,6 +348,7 @@ class TransferDeclineForm(SupportForm):
 
 class PlanCreateForm(SupportForm):
     starts_on = forms.DateField(
+        validators=[date_validator(PLANNED)],
         label=_("Период плана с"),
         widget=DateInput(),
         initial=timezone.localdate,
@@ -346,7 +388,7 @@ class MeasureForm(SupportForm):
     responsible_name = forms.CharField(
         label=_("Кто именно"), max_length=200, required=False, help_text=_("Организация, наставник, специалист.")
     )
-    deadline = forms.DateField(label=_("Срок"), widget=DateInput())
+    deadline = forms.DateField(validators=[date_validator(TERM)], label=_("Срок"), widget=DateInput())
 
     def __init__(self, *args, plan: SupportPlan, region_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,12 +422,18 @@ class MeasureUpdateForm(RevisionFormMixin, SupportForm):
     status = forms.ChoiceField(label=_("Статус"), choices=PlanMeasure.Status.choices)
     result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
     done_at = forms.DateField(
-        label=_("Дата выполнения"), widget=DateInput(), required=False, help_text=_("Если пусто — сегодня.")
+        validators=[date_validator(FACT)],
+        label=_("Дата выполнения"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — сегодня."),
     )
 
 
 class PlanApproveForm(SupportForm):
-    approved_at = forms.DateField(label=_("Дата утверждения"), widget=DateInput(), required=False)
+    approved_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата утверждения"), widget=DateInput(), required=False
+    )
 
 
 # --- The journal ---------------------------------------------------------------------------------
@@ -409,7 +457,13 @@ MORE_KINDS = [
 class JournalForm(SupportForm):
     """A journal entry: the quick part (date, kind, text) and the details behind «Подробнее»."""
 
-    date = forms.DateField(label=_("Дата"), widget=DateInput(), required=False, initial=timezone.localdate)
+    date = forms.DateField(
+        validators=[date_validator(FACT)],
+        label=_("Дата"),
+        widget=DateInput(),
+        required=False,
+        initial=timezone.localdate,
+    )
     kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices, initial=Kind.PHONE, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Что сделано"),

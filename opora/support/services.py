@@ -14,7 +14,6 @@ The case's state machine::
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -29,6 +28,7 @@ from opora.core import audit
 from opora.core.access import allowed_actions
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.validators import PLANNED, add_months, check_date, check_place, contract_term
 from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
 from opora.org.models import Service
 from opora.registry.models import Graduate
@@ -61,20 +61,14 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _not_future(day: dt.date, field: str) -> None:
-    if day > _today():
-        raise DomainError(_("Дата не может быть в будущем."), field=field)
+def _fact(day: dt.date, field: str, graduate: Graduate) -> None:
+    """A date of something that happened to the graduate: not in the future, not before their birth
+    (and within the bounds of opora.core.validators, checked before any date arithmetic)."""
+    check_date(day, field=field, birth_date=graduate.birth_date)
 
 
 def _transition(case: SupportCase, to: str) -> None:
@@ -213,7 +207,7 @@ def open_case(
 ) -> SupportCase:
     """Open a new episode of support (выявлен). A graduate has at most one open case."""
     identified_at = identified_at or _today()
-    _not_future(identified_at, "identified_at")
+    _fact(identified_at, "identified_at", graduate)
     if specialist is not None:
         _check_specialist(specialist, graduate.service_id, "specialist")
     if SupportCase.objects.filter(graduate=graduate, status__in=SupportCase.OPEN_STATUSES).exists():
@@ -244,7 +238,7 @@ def establish_contact(
     """
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "contact_at")
+    _fact(on, "contact_at", case.graduate)
     _transition(case, Status.CONTACT)
     if on < case.identified_at:
         raise DomainError(_("Контакт не может быть установлен раньше выявления."), field="contact_at")
@@ -307,7 +301,7 @@ def sign_contract(
     """
     case = _lock(case)
     _transition(case, Status.ACTIVE)
-    _not_future(signed_at, "signed_at")
+    _fact(signed_at, "signed_at", case.graduate)
     if case.contact_at and signed_at < case.contact_at:
         raise DomainError(_("Договор не может быть подписан раньше установления контакта."), field="signed_at")
     graduate = case.graduate
@@ -321,11 +315,21 @@ def sign_contract(
         )
     if level.region_id != graduate.service.region_id or not level.is_active:
         raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+    starts_on = starts_on or signed_at
+    check_date(
+        starts_on,
+        kind=PLANNED,
+        field="starts_on",
+        birth_date=graduate.birth_date,
+        not_before=case.identified_at,
+        not_before_message=_("Договор не может начать действовать раньше выявления выпускника (%(date)s).")
+        % {"date": case.identified_at.strftime("%d.%m.%Y")},
+    )
     contract = _create_contract(
         case,
         actor=actor,
         signed_at=signed_at,
-        starts_on=starts_on or signed_at,
+        starts_on=starts_on,
         ends_on=ends_on,
         number=number,
         help_agreed=help_agreed,
@@ -371,9 +375,10 @@ def _create_contract(
     renewed_from=None,
 ) -> Contract:
     service = case.graduate.service
-    ends_on = ends_on or add_months(starts_on, 12) - dt.timedelta(days=1)
-    if ends_on < starts_on:
-        raise DomainError(_("Договор не может закончиться раньше, чем начнёт действовать."), field="ends_on")
+    # A year by default, never past the day before the 23rd birthday (opora.core.validators).
+    ends_on = contract_term(starts_on, ends_on, birth_date=case.graduate.birth_date)
+    if ends_on < signed_at:
+        raise DomainError(_("Договор не может закончиться раньше, чем подписан."), field="ends_on")
     if not help_agreed.strip():
         raise DomainError(_("Укажите меры помощи, о которых договорились."), field="help_agreed")
     if not graduate_obligations.strip():
@@ -438,7 +443,13 @@ def renew_contract(
         raise DomainError(_("Продлить можно договор только по действующему сопровождению."))
     if hasattr(contract, "renewal"):
         raise DomainError(_("Этот договор уже продлён."))
-    _not_future(signed_at, "signed_at")
+    _fact(signed_at, "signed_at", case.graduate)
+    if signed_at < contract.signed_at:
+        raise DomainError(
+            _("Продление не может быть подписано раньше прежнего договора (%(date)s).")
+            % {"date": contract.signed_at.strftime("%d.%m.%Y")},
+            field="signed_at",
+        )
     starts_on = max(contract.ends_on + dt.timedelta(days=1), signed_at)
     renewal = _create_contract(
         case,
@@ -473,6 +484,7 @@ def change_level(
     if case.status != Status.ACTIVE:
         raise DomainError(_("Уровень меняют только по действующему сопровождению."))
     effective_from = effective_from or _today()
+    check_date(effective_from, kind=PLANNED, field="effective_from", birth_date=case.graduate.birth_date)
     if not reason.strip():
         raise DomainError(_("Укажите обоснование смены уровня."), field="reason")
     if case.activated_at and effective_from < case.activated_at:
@@ -494,7 +506,7 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
     """Отказ от сопровождения before a contract: the graduate stays in the registry."""
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "closed_at")
+    _fact(on, "closed_at", case.graduate)
     _transition(case, Status.REFUSED)
     if on < case.identified_at:
         raise DomainError(_("Отказ не может быть оформлен раньше выявления."), field="closed_at")
@@ -517,7 +529,7 @@ def close_case(
     """Close the case with a reason and a closing report (000 §3.1.6). Open measures are cancelled."""
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "closed_at")
+    _fact(on, "closed_at", case.graduate)
     _transition(case, Status.CLOSED)
     if reason not in SupportCase.CloseReason.values:
         raise DomainError(_("Укажите причину завершения."), field="close_reason")
@@ -564,6 +576,7 @@ def create_plan(
     if case.status != Status.ACTIVE:
         raise DomainError(_("План составляют для выпускника на сопровождении (после договора)."))
     starts_on = starts_on or _today()
+    check_date(starts_on, kind=PLANNED, field="starts_on", birth_date=case.graduate.birth_date)
     level = case.level_on(starts_on)
     if level is None:
         raise DomainError(_("На эту дату не определён уровень сопровождения."), field="starts_on")
@@ -691,7 +704,13 @@ def update_measure(
         raise DomainError(_("Опишите результат мероприятия."), field="result")
     if finished:
         done_at = done_at or _today()
-        _not_future(done_at, "done_at")
+        check_date(
+            done_at,
+            field="done_at",
+            not_before=plan.case.identified_at,
+            not_before_message=_("Мероприятие не может быть выполнено раньше выявления выпускника (%(date)s).")
+            % {"date": plan.case.identified_at.strftime("%d.%m.%Y")},
+        )
     else:
         done_at = None
     before = {
@@ -721,7 +740,12 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
     if plan.status == SupportPlan.Status.APPROVED:
         raise DomainError(_("План уже утверждён."))
     if on is not None:
-        _not_future(on, "approved_at")
+        check_date(
+            on,
+            field="approved_at",
+            not_before=plan.case.activated_at,
+            not_before_message=_("План не может быть утверждён раньше постановки на сопровождение."),
+        )
     if not plan.measures.exists():
         raise DomainError(_("В плане нет ни одного мероприятия."))
     plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
@@ -761,7 +785,7 @@ def _check_journal_fields(case: SupportCase, fields: dict[str, Any]) -> None:
     """The rules an entry's content follows, for a new entry and a correction alike."""
     day = fields.get("date")
     if day is not None:
-        _not_future(day, "date")
+        _fact(day, "date", case.graduate)
         if day < case.identified_at:
             raise DomainError(_("Запись не может быть раньше выявления выпускника."), field="date")
     region_id = case.graduate.service.region_id
@@ -944,8 +968,17 @@ def start_transfer(
     case = _lock(case)
     if not case.is_open:
         raise DomainError(_("Передать можно только незавершённое сопровождение."))
-    _not_future(moved_at, "moved_at")
     graduate = case.graduate
+    to_external = check_place(to_external, field="to_external")
+    new_address = check_place(new_address, field="new_address")
+    check_date(
+        moved_at,
+        field="moved_at",
+        birth_date=graduate.birth_date,
+        not_before=case.identified_at,
+        not_before_message=_("Дата переезда не может быть раньше выявления выпускника (%(date)s).")
+        % {"date": case.identified_at.strftime("%d.%m.%Y")},
+    )
     if (to_service is None) == (not to_external.strip()):
         raise DomainError(
             _("Укажите службу региона или территорию за его пределами — одно из двух."), field="to_service"
@@ -1008,7 +1041,12 @@ def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, re
     if transfer.notice_sent_at:
         raise DomainError(_("Уведомление уже отмечено как направленное."))
     on = on or _today()
-    _not_future(on, "notice_sent_at")
+    check_date(
+        on,
+        field="notice_sent_at",
+        not_before=transfer.case.identified_at,
+        not_before_message=_("Уведомление не может быть направлено раньше выявления выпускника."),
+    )
     transfer.notice_sent_at = on
     save_bumped(transfer, ["notice_sent_at"])
     _log(transfer.case, actor, request, {"transfer_notice_sent": [None, on.isoformat()]})

@@ -194,7 +194,7 @@ class ContractSignView(CaseFormView):
 
     def form_kwargs(self, graduate, case):
         number, _sequence = services.next_contract_number(graduate.service, timezone.localdate().year)
-        return {"region_id": graduate.service.region_id, "next_number": number}
+        return {"region_id": graduate.service.region_id, "next_number": number, "birth_date": graduate.birth_date}
 
     def extra_context(self, graduate, case):
         return {"consent_missing": graduate.current_consent is None}
@@ -224,7 +224,7 @@ class ContractRenewView(ContractMixin, CaseFormView):
 
     def form_kwargs(self, graduate, contract):
         number, _sequence = services.next_contract_number(graduate.service, timezone.localdate().year)
-        return {"contract": contract, "next_number": number}
+        return {"contract": contract, "next_number": number, "birth_date": graduate.birth_date}
 
     def extra_context(self, graduate, contract):
         return {
