@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
@@ -43,7 +44,11 @@ class GraduateSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         default=False,
-        help_text="Внести, хотя в регионе есть выпускник с такими же ФИО и датой рождения",
+        help_text=(
+            "Сохранить, хотя в регионе есть выпускник с той же датой рождения и такими же или похожими ФИО "
+            "(опечатка в одну-две буквы, другой порядок слов). Без него такой запрос получает 400 "
+            "с полями non_field_errors (предупреждения) и duplicates (кандидаты)."
+        ),
     )
 
     class Meta:
@@ -81,7 +86,7 @@ class GraduateSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         categories = validated_data.pop("vulnerable_categories", None)
-        validated_data.pop("confirm_duplicate", None)
+        confirm = validated_data.pop("confirm_duplicate", False)
         request = self.context["request"]
         return services.update_graduate(
             instance,
@@ -89,25 +94,51 @@ class GraduateSerializer(serializers.ModelSerializer):
             data=validated_data,
             vulnerable_categories=categories,
             expected_revision=self.context.get("expected_revision"),
+            confirm_duplicate=confirm,
             request=request,
         )
+
+
+def duplicate_response(warning: services.DuplicateWarning) -> Response:
+    """A possible duplicate is a 400 naming the candidates as the page does (never another service's person)."""
+    return Response(
+        {
+            "non_field_errors": [d.message for d in warning.duplicates],
+            "duplicates": [d.as_api() for d in warning.duplicates],
+        },
+        status=400,
+    )
+
+
+DUPLICATE_RESPONSE = OpenApiResponse(
+    description=(
+        "Ошибка в данных или возможный дубль: non_field_errors — предупреждения, duplicates — кандидаты "
+        "(reason: snils / name_birth / similar; graduate и full_name — только для записей, которые пользователь "
+        "и так видит; service — служба-держатель, кроме похожих ФИО в другой службе). Повторите запрос с "
+        "confirm_duplicate=true, если это другой человек (тот же СНИЛС внести нельзя)."
+    )
+)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
     retrieve=extend_schema(summary="Выпускник", parameters=[ETAG]),
-    create=extend_schema(summary="Внести выпускника в банк данных", parameters=[ETAG]),
+    create=extend_schema(
+        summary="Внести выпускника в банк данных",
+        parameters=[ETAG],
+        responses={201: GraduateSerializer, 400: DUPLICATE_RESPONSE},
+    ),
     update=extend_schema(
         summary="Изменить запись выпускника",
         description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
         parameters=[IF_MATCH, ETAG],
-        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+        responses={200: GraduateSerializer, 400: DUPLICATE_RESPONSE, **PRECONDITION_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="Изменить отдельные поля записи выпускника",
         description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
         parameters=[IF_MATCH, ETAG],
-        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+        responses={200: GraduateSerializer, 400: DUPLICATE_RESPONSE, **PRECONDITION_RESPONSES},
     ),
 )
 class GraduateViewSet(
@@ -128,3 +159,15 @@ class GraduateViewSet(
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
+
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.DuplicateWarning as warning:
+            return duplicate_response(warning)
+
+    def update(self, request, *args, **kwargs):
+        try:
+            return super().update(request, *args, **kwargs)
+        except services.DuplicateWarning as warning:
+            return duplicate_response(warning)

@@ -74,10 +74,11 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
     The hidden ``revision`` says which revision of the record the user started from.
     """
 
+    # Sent by the «Всё равно сохранить» button of the duplicate warning (graduate_form.html).
     confirm_duplicate = forms.BooleanField(
-        label=_("Это другой человек — всё равно внести"),
+        label=_("Это другой человек — всё равно сохранить"),
         required=False,
-        help_text=_("Отметьте, если выпускник с такими же ФИО и датой рождения — не тот же человек."),
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -106,8 +107,6 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
             self.fields["service"].initial = user.service_id
             if user.service.territory_id:
                 self.fields["territory"].initial = user.service.territory_id
-        if self.instance.pk is not None:
-            del self.fields["confirm_duplicate"]
         for name, field in self.fields.items():
             if field.required and not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("required", True)
@@ -295,7 +294,9 @@ class GraduateFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         exact = queryset.search(value)
-        if self.vendor == "postgresql" and not exact.exists():
+        # Nothing matched exactly: names within a typo or two (pg_trgm on PostgreSQL, the same
+        # measure in Python on SQLite — opora.registry.similarity).
+        if not exact.exists():
             self.fuzzy = True
             return queryset.similar_to(value)
         return exact
