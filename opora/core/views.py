@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -16,6 +17,7 @@ from opora.core import audit
 from opora.core.access import Action, can
 from opora.core.forms import BootstrapFormMixin, DateInput
 from opora.core.models import AuditEvent, AuditSubject
+from opora.core.start import sections_for
 
 
 def mark_denied(request, model: type[models.Model], pk) -> None:
@@ -134,15 +136,24 @@ class ScopedView(LoginRequiredMixin, View):
             audit.record_list_read(self.request, model, ids)
 
 
-class HomeView(LoginRequiredMixin, View):
-    """The start page: the registry for those who work with graduates, a short note for the rest."""
+class HomeView(ScopedView):
+    """The start page: for those who work with graduates, their working day — the sections the
+    apps contribute (opora.core.start: who needs attention today, transfers, what is due);
+    the administrator goes to the admin, a role without personal data gets a short note.
+
+    A scoped view like every other: each section fetches within the user's scope, and the
+    graduates it shows are written to the audit log as read.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "view"):
+            if request.user.is_administrator:
+                return redirect("admin:index")
+            return render(request, "core/home.html", {"sections": [], "no_data": True})
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        if can(request.user, "view"):
-            return redirect("registry:list")
-        if request.user.is_administrator:
-            return redirect("admin:index")
-        return render(request, "core/home.html")
+        return render(request, "core/home.html", {"sections": sections_for(self), "today": timezone.localdate()})
 
 
 # Ready-made views of the audit log («Показать»): key -> (label, filter on AuditEvent).

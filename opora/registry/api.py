@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from opora.core.api import ScopedViewSet
@@ -54,7 +55,11 @@ class GraduateSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         default=False,
-        help_text="Внести, хотя в регионе есть выпускник с такими же ФИО и датой рождения",
+        help_text=(
+            "Сохранить, хотя в регионе есть выпускник с той же датой рождения и такими же или похожими ФИО "
+            "(опечатка в одну-две буквы, другой порядок слов). Без него такой запрос получает 400 "
+            "с полями non_field_errors (предупреждения) и duplicates (кандидаты)."
+        ),
     )
 
     confirm_details = serializers.BooleanField(
@@ -101,7 +106,7 @@ class GraduateSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         categories = validated_data.pop("vulnerable_categories", None)
-        validated_data.pop("confirm_duplicate", None)
+        confirm = validated_data.pop("confirm_duplicate", False)
         confirm_details = validated_data.pop("confirm_details", False)
         request = self.context["request"]
         return services.update_graduate(
@@ -111,6 +116,7 @@ class GraduateSerializer(serializers.ModelSerializer):
             vulnerable_categories=categories,
             expected_revision=self.context.get("expected_revision"),
             confirm_details=confirm_details,
+            confirm_duplicate=confirm,
             request=request,
         )
 
@@ -132,21 +138,46 @@ class GraduateFilterBackend(FilterBackend):
         return filterset.qs if filterset.is_bound else queryset.order_by("last_name", "first_name", "patronymic", "id")
 
 
+def duplicate_response(warning: services.DuplicateWarning) -> Response:
+    """A possible duplicate is a 400 naming the candidates as the page does (never another service's person)."""
+    return Response(
+        {
+            "non_field_errors": [d.message for d in warning.duplicates],
+            "duplicates": [d.as_api() for d in warning.duplicates],
+        },
+        status=400,
+    )
+
+
+DUPLICATE_RESPONSE = OpenApiResponse(
+    description=(
+        "Ошибка в данных или возможный дубль: non_field_errors — предупреждения, duplicates — кандидаты "
+        "(reason: snils / name_birth / similar; graduate и full_name — только для записей, которые пользователь "
+        "и так видит; service — служба-держатель, кроме похожих ФИО в другой службе). Повторите запрос с "
+        "confirm_duplicate=true, если это другой человек (тот же СНИЛС внести нельзя)."
+    )
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Список выпускников (в пределах области видимости пользователя)"),
     retrieve=extend_schema(summary="Выпускник", parameters=[ETAG]),
-    create=extend_schema(summary="Внести выпускника в банк данных", parameters=[ETAG]),
+    create=extend_schema(
+        summary="Внести выпускника в банк данных",
+        parameters=[ETAG],
+        responses={201: GraduateSerializer, 400: DUPLICATE_RESPONSE},
+    ),
     update=extend_schema(
         summary="Изменить запись выпускника",
         description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
         parameters=[IF_MATCH, ETAG],
-        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+        responses={200: GraduateSerializer, 400: DUPLICATE_RESPONSE, **PRECONDITION_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="Изменить отдельные поля записи выпускника",
         description="Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля.",
         parameters=[IF_MATCH, ETAG],
-        responses={200: GraduateSerializer, **PRECONDITION_RESPONSES},
+        responses={200: GraduateSerializer, 400: DUPLICATE_RESPONSE, **PRECONDITION_RESPONSES},
     ),
 )
 class GraduateViewSet(
@@ -157,3 +188,15 @@ class GraduateViewSet(
     queryset = Graduate.objects.select_related("service", "territory").prefetch_related("vulnerable_categories")
     serializer_class = GraduateSerializer
     filter_backends = [GraduateFilterBackend]
+
+    def create(self, request, *args, **kwargs):
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.DuplicateWarning as warning:
+            return duplicate_response(warning)
+
+    def update(self, request, *args, **kwargs):
+        try:
+            return super().update(request, *args, **kwargs)
+        except services.DuplicateWarning as warning:
+            return duplicate_response(warning)

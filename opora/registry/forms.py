@@ -48,10 +48,11 @@ class GraduateForm(KeepUploadsMixin, RevisionFormMixin, BootstrapFormMixin, form
     field has an error is kept for the next submit (KeepUploadsMixin).
     """
 
+    # Sent by the «Всё равно сохранить» button of the duplicate warning (graduate_form.html).
     confirm_duplicate = forms.BooleanField(
-        label=_("Это другой человек — всё равно внести"),
+        label=_("Это другой человек — всё равно сохранить"),
         required=False,
-        help_text=_("Отметьте, если выпускник с такими же ФИО и датой рождения — не тот же человек."),
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -81,8 +82,6 @@ class GraduateForm(KeepUploadsMixin, RevisionFormMixin, BootstrapFormMixin, form
             self.fields["service"].initial = user.service_id
             if user.service.territory_id:
                 self.fields["territory"].initial = user.service.territory_id
-        if self.instance.pk is not None:
-            del self.fields["confirm_duplicate"]
         for name in ("photo_portrait", "photo_full"):
             self.fields[name].help_text = _("JPG, PNG или WEBP, не более %(mb)s МБ.") % {
                 "mb": settings.OPORA_MAX_PHOTO_MB
@@ -290,7 +289,9 @@ class GraduateFilter(FilterSet):
 
     def filter_q(self, queryset, name, value):
         exact = queryset.search(value)
-        if self.vendor == "postgresql" and not exact.exists():
+        # Nothing matched exactly: names within a typo or two (pg_trgm on PostgreSQL, the same
+        # measure in Python on SQLite — opora.registry.similarity).
+        if not exact.exists():
             self.fuzzy = True
             return queryset.similar_to(value)
         return exact

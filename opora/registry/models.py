@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,12 +61,27 @@ class GraduateQuerySet(RestrictedQuerySet):
         return self.filter(condition)
 
     def similar_to(self, text: str) -> GraduateQuerySet:
-        """Names within a typo or two of ``text``, most alike first (PostgreSQL's pg_trgm)."""
-        from django.contrib.postgres.search import TrigramWordSimilarity
+        """Names within a typo or two of ``text``, most alike first.
 
+        PostgreSQL's pg_trgm (``word_similarity``, with its GIN index) on PostgreSQL; elsewhere
+        the same measure in Python (opora.registry.similarity), registered in SQLite as
+        ``opora_word_similarity`` (opora.registry.apps) — the same rows in the same order.
+        """
         key = normalize_name(text)
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            similarity = TrigramWordSimilarity(key, "search_name")
+        else:
+            similarity = models.Func(
+                models.Value(key),
+                models.F("search_name"),
+                models.Value(SIMILARITY_THRESHOLD),
+                function="opora_word_similarity",
+                output_field=models.FloatField(),
+            )
         return (
-            self.annotate(similarity=TrigramWordSimilarity(key, "search_name"))
+            self.annotate(similarity=similarity)
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity", "last_name", "first_name", "id")
         )

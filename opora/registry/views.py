@@ -208,7 +208,7 @@ class GraduateCreateView(ScopedView):
 
     def post(self, request):
         form = GraduateForm(request.POST, request.FILES, user=request.user)
-        show_confirm = False
+        duplicates = []
         if form.is_valid():
             try:
                 graduate = services.create_graduate(
@@ -218,13 +218,14 @@ class GraduateCreateView(ScopedView):
                     confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
                     request=request,
                 )
+            except services.DuplicateWarning as warning:
+                duplicates = warning.duplicates
             except DomainError as err:
                 form.add_error(err.field, err.message)
-                show_confirm = err.code == "duplicate_name"
             else:
                 messages.success(request, _("Выпускник %(name)s внесён в банк данных.") % {"name": graduate.full_name})
                 return redirect("registry:detail", pk=graduate.pk)
-        return render(request, "registry/graduate_form.html", {"form": form, "show_confirm": show_confirm}, status=400)
+        return render(request, "registry/graduate_form.html", {"form": form, "duplicates": duplicates}, status=400)
 
 
 class GraduateUpdateView(CardView):
@@ -240,6 +241,7 @@ class GraduateUpdateView(CardView):
         graduate = self.get_object()
         form = GraduateForm(request.POST, request.FILES, instance=graduate, user=request.user)
         status = 400
+        duplicates = []
         if form.is_valid():
             try:
                 # The service re-reads the row under a lock: the form has already written
@@ -250,17 +252,21 @@ class GraduateUpdateView(CardView):
                     data=form.service_data(),
                     vulnerable_categories=form.cleaned_data["vulnerable_categories"],
                     expected_revision=form.expected_revision,
+                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
                     request=request,
                 )
             except StaleEdit as err:
                 form.show_stale(err)
                 status = 409
+            except services.DuplicateWarning as warning:
+                duplicates = warning.duplicates
             except DomainError as err:
                 form.add_error(err.field, err.message)
             else:
                 messages.success(request, _("Изменения сохранены."))
                 return redirect("registry:detail", pk=graduate.pk)
-        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=status)
+        context = {"form": form, "graduate": graduate, "duplicates": duplicates}
+        return render(request, "registry/graduate_form.html", context, status=status)
 
 
 class GraduateConfirmDetailsView(CardView):

@@ -1153,7 +1153,12 @@ class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         data = self.validated()
         return self.fresh(services.approve_plan(plan, actor=request.user, on=data.get("approved_at"), request=request))
 
-    @extend_schema(summary="Добавить цель плана", request=GoalCreateSerializer, responses={201: GoalSerializer})
+    @extend_schema(
+        summary="Добавить цель плана",
+        description="Только в проект плана: утверждённый план меняется новой версией (POST /plans/).",
+        request=GoalCreateSerializer,
+        responses={201: GoalSerializer, 400: OpenApiResponse(description="План утверждён или не действует")},
+    )
     @action(detail=True, methods=["post"])
     def goals(self, request, pk=None):
         plan = self.get_object()
@@ -1167,9 +1172,12 @@ class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     retrieve=extend_schema(summary="Мероприятие плана"),
     create=extend_schema(
         summary="Добавить мероприятие в план",
-        description="Срок должен быть в периоде плана.",
+        description=(
+            "Только в проект плана: утверждённый план меняется новой версией (POST /plans/). "
+            "Срок должен быть в периоде плана."
+        ),
         request=MeasureCreateSerializer,
-        responses={201: MeasureSerializer},
+        responses={201: MeasureSerializer, 400: OpenApiResponse(description="План утверждён, срок вне периода")},
     ),
     partial_update=extend_schema(
         summary="Отметить ход мероприятия: статус и результат",

@@ -624,10 +624,28 @@ def _editable_plan(plan: SupportPlan) -> SupportPlan:
     return plan
 
 
+def _check_draft(plan: SupportPlan) -> None:
+    """The goals and measures of an approved plan are what was agreed and signed with the graduate
+    (domain.md, the individual plan): they change only in a new version, approved again. Progress
+    (status, result) is still recorded on the approved plan — that is its execution, not a change.
+    """
+    if plan.status == SupportPlan.Status.APPROVED:
+        raise DomainError(
+            _(
+                "План утверждён %(date)s: его цели и мероприятия не меняются. Чтобы изменить их, составьте "
+                "новую версию плана («Новая версия плана») — цели и невыполненные мероприятия перейдут в неё, "
+                "а утверждённая версия сохранится."
+            )
+            % {"date": plan.approved_at.strftime("%d.%m.%Y") if plan.approved_at else ""},
+            code="plan_approved",
+        )
+
+
 @transaction.atomic
 def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=None) -> PlanGoal:
-    """Add a goal in one life domain to a plan that may still change."""
+    """Add a goal in one life domain to a draft plan (an approved one changes in a new version)."""
     plan = _lock_plan(plan)
+    _check_draft(plan)
     if domain.region_id != plan.case.graduate.service.region_id:
         raise DomainError(_("Эта сфера не действует в регионе."), field="domain")
     if not text.strip():
@@ -639,8 +657,9 @@ def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=Non
 
 @transaction.atomic
 def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeasure:
-    """Add a measure; its deadline must fall within the plan's period."""
+    """Add a measure to a draft plan; its deadline must fall within the plan's period."""
     plan = _lock_plan(plan)
+    _check_draft(plan)
     goal = fields.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         raise DomainError(_("Цель из другого плана."), field="goal")

@@ -152,6 +152,12 @@ CASELOAD_ENDPOINTS = [
     Endpoint("support:caseload_reassign", "post", "assign", "caseload"),
 ]
 MATRIX += CASELOAD_ENDPOINTS
+# The start page (the working day) and the list of outgoing transfers: see the tests at the end.
+START_ENDPOINTS = [
+    Endpoint("home", "get", "view", "start"),
+    Endpoint("support:outgoing_transfers", "get", "view", "outgoing"),
+]
+MATRIX += START_ENDPOINTS
 
 # The support API (opora/support/api.py): records reached by their own id. The kind names the
 # record of the graduate whose id the URL takes; see the support API section at the end.
@@ -548,7 +554,6 @@ def test_a_role_without_personal_data_refused_a_page_is_audited(client, world):
 # Directories (services, territories, the support directories) have scoping tests of their own above.
 EXEMPT_VIEWS = {
     **EXEMPT,
-    "home": "redirects to the user's start page",
     "login": "the login form",
     "logout": "ends the session",
     "api-schema": "the OpenAPI schema: no data",
@@ -1016,3 +1021,34 @@ def test_support_directories_of_another_region_are_hidden_from_its_staff(client,
         return
     response = client.get(reverse(endpoint.name, kwargs={"pk": target.pk}))
     assert response.status_code == (200 if is_admin else 404)
+
+
+# --- The start page and the outgoing transfers (opora/support/start.py, views/outgoing.py) -------
+
+
+@pytest.mark.parametrize("endpoint", START_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_start_page_and_the_outgoing_list_show_only_what_is_within_the_scope(client, support_world, role, endpoint):
+    """Each graduate has an open case led by the role's user and a pending transfer out of its service."""
+    from opora.support.models import SupportCase
+
+    case = support_world[role]
+    SupportCase.objects.filter(graduate__in=[case.own, case.foreign]).update(
+        specialist=case.user if case.user.role == "specialist" else None, status=SupportCase.Status.IDENTIFIED
+    )
+    client.force_login(case.user)
+
+    response = client.get(reverse(endpoint.name))
+
+    body = response.content.decode()
+    if role == "admin":
+        # The start page sends the administrator to the admin; a list of graduates is refused.
+        assert response.status_code == (302 if endpoint.name == "home" else 403)
+        return
+    assert response.status_code == (200 if endpoint.name == "home" or case.visible else 403)
+    assert case.foreign.full_name not in body
+    assert reverse("registry:detail", args=[case.foreign.pk]) not in body
+    assert reverse("support:case", args=[case.foreign.pk]) not in body
+    if case.visible and role != "regional":
+        # The positive control: the role's own graduate is named (identified: waiting for contact).
+        assert case.own.full_name in body
