@@ -127,6 +127,14 @@ class GraduateFilterBackend(FilterBackend):
     def get_filterset_class(self, view, queryset=None):
         return GraduateFilter
 
+    def get_filterset_kwargs(self, request, queryset, view):
+        # The browsable API's filter form builds the filterset through here too.
+        return {
+            **super().get_filterset_kwargs(request, queryset, view),
+            "user": request.user,
+            "vendor": connection.vendor,
+        }
+
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) != "list":
             return queryset
