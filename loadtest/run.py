@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-TRIVIAL = "простая страница (/)"
+TRIVIAL = "простая страница"
 
 
 def parse_args() -> argparse.Namespace:

@@ -14,6 +14,7 @@ import os
 import secrets
 import sys
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -107,7 +108,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -120,8 +120,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "opora.core.http.RequestIdMiddleware",  # first: every answer and log line carries the request id
     "django.middleware.security.SecurityMiddleware",
+    "opora.core.uploads.UploadCleanupMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long cache): 413, error pages, no-store, CSP.
+    "opora.core.http.HttpPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,6 +241,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "opora.core.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -247,6 +252,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("OPORA_LOGIN_COOLOFF_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "opora.core.errors.login_locked_out"  # the template, or JSON; Retry-After
 AXES_VERBOSE = False
 # Behind a reverse proxy REMOTE_ADDR is the proxy's: set OPORA_TRUST_X_FORWARDED_FOR=1 there, or
 # the audit log records the proxy's address and the throttle locks a username for everyone.
@@ -263,6 +269,9 @@ if OPORA_HTTPS:
     SECURE_HSTS_SECONDS = env_int("OPORA_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("OPORA_HSTS_PRELOAD", True)
+# X-Forwarded-Proto says «https» only when a proxy we trust sets it (and strips what the client
+# sent); trusted blindly, any client could make a plain-http request look secure.
+if env_bool("OPORA_TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Localisation --------------------------------------------------------------------------------
@@ -300,17 +309,34 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 OPORA_MAX_PHOTO_MB = env_int("OPORA_MAX_PHOTO_MB", 5)
 OPORA_MAX_SCAN_MB = env_int("OPORA_MAX_SCAN_MB", 10)
+# A document template (.docx) as uploaded, and everything inside it unpacked (a zip bomb is refused).
+OPORA_MAX_TEMPLATE_MB = env_int("OPORA_MAX_TEMPLATE_MB", 5)
+OPORA_MAX_TEMPLATE_UNPACKED_MB = env_int("OPORA_MAX_TEMPLATE_UNPACKED_MB", 50)
+# Uploads past the largest limit stop being written at once (opora.core.uploads); big ones go to
+# temporary files under var/tmp (created on start), never left behind by a failed request.
+FILE_UPLOAD_TEMP_DIR = str(VAR_DIR / "tmp")
+FILE_UPLOAD_HANDLERS = [
+    "opora.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "opora.org.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "opora.core.filters.FilterBackend",  # django-filter's, with integer filters bounded
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON nested deeper than opora.core.parsers.MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "opora.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "opora.core.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -318,6 +344,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "opora.core.api.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601", "%d.%m.%Y"],
 }
+# API tokens are stored hashed and expire this many days after they are issued (opora.org.tokens).
+OPORA_TOKEN_DAYS = env_int("OPORA_TOKEN_DAYS", 90)
+if OPORA_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured(f"OPORA_TOKEN_DAYS must be at least 1, got {OPORA_TOKEN_DAYS}")
 SPECTACULAR_SETTINGS = {
     "TITLE": "«Опора» API",
     "DESCRIPTION": "API системы постинтернатного сопровождения выпускников. "
@@ -342,11 +372,66 @@ SPECTACULAR_SETTINGS = {
 # --- Demo data -------------------------------------------------------------------------------------
 OPORA_DEMO_PASSWORD = env_str("OPORA_DEMO_PASSWORD", "opora-demo-2026")
 
+
+# --- Logging and error mail -----------------------------------------------------------------------
+# Every line carries the request id (opora.core.http.RequestIdFilter), the one an error page shows.
+# Server errors (5xx) go by e-mail to ADMINS when OPORA_ADMINS names them; the 500 page says the
+# administrator was told only then.
+def env_admins(name: str) -> list[tuple[str, str]]:
+    """«Имя <a@b.ru>, b@c.ru» -> [("Имя", "a@b.ru"), ("", "b@c.ru")]."""
+    raw = os.environ.get(name, "")
+    admins = [(person, address) for person, address in getaddresses([raw]) if person or address]
+    for person, address in admins:
+        if "@" not in address:
+            raise ImproperlyConfigured(f"{name}: not an e-mail address: {person or address!r}")
+    return admins
+
+
+ADMINS = env_admins("OPORA_ADMINS")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = (
+    Path(os.environ["EMAIL_HOST_PASSWORD_FILE"]).read_text().strip()
+    if os.environ.get("EMAIL_HOST_PASSWORD_FILE")
+    else env_str("EMAIL_HOST_PASSWORD", "")
+)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # an unreachable mail server must not hold a request long
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "opora@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "[«Опора»] ")
+
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {
+        "request_id": {"()": "opora.core.http.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "mail": {"format": "Номер запроса: %(request_id)s\n%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "console"},
+        # Sends nothing while ADMINS is empty.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "mail",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # In place of Django's own «django» logger, so that an error is mailed once, with the id.
+        "django": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # A too-large upload is the user's mistake, answered 413: logged, not mailed.
+        "django.security.RequestDataTooBig": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
 }
 # In development static files are found in place (npm's node_modules, app folders);
 # production serves the collected, hashed copies from STATIC_ROOT.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions, viewsets
@@ -12,8 +12,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from opora.core.access import can
 from opora.core.errors import DomainError
-from opora.core.middleware import rollback_request
-from opora.core.versioning import RevisionedViewSetMixin
+from opora.core.middleware import after_request, rollback_request
+from opora.core.versioning import PreconditionFailed, RevisionedViewSetMixin
 from opora.core.views import mark_denied
 
 
@@ -30,6 +30,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Запись не найдена."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("Недостаточно прав."))
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # SessionAuthentication's refusal comes in English («CSRF Failed: …»).
+        exc = exceptions.PermissionDenied(
+            _("Запрос с сеансом браузера отклонён: нет действительного CSRF-токена. Обновите страницу и повторите.")
+        )
     response = drf_exception_handler(exc, context)
     if response is not None and "request" in context:
         # Answered, not raised: the write's transaction must still be undone.
@@ -60,6 +65,11 @@ METHOD_ACTIONS = {
 }
 
 
+# Answers that send records to the client: a success, and a refused stale edit (412), whose detail
+# shows the colleague's change, old and new values.
+SHOWN_STATUSES = (*range(200, 300), 412)
+
+
 class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
     """The base of every API viewset over personal data: scope per action, reads audited.
 
@@ -67,21 +77,26 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
     extra action, else from the HTTP method) and restricts ``self.queryset`` to it, before any
     handler runs — so a DRF mixin listed before or after this class in the bases cannot skip it
     (NetBox's ``BaseViewSet.initial``). Every model instance handed to a serializer is written
-    to the audit log as read once the response is a success (``finalize_response``), in one
-    short transaction before the response leaves (a GET runs outside any transaction; a write
-    runs in its request's, :class:`~opora.core.middleware.AtomicWritesMiddleware`). Over a
+    to the audit log as read once the response is a success, or a 412 whose detail shows the
+    colleague's change (``finalize_response``), in one short transaction before the response
+    leaves (a GET runs outside any transaction; a write runs in its request's,
+    :class:`~opora.core.middleware.AtomicWritesMiddleware`). Over a
     :class:`~opora.core.versioning.Revisioned` model, answers carry ``ETag`` and PUT/PATCH
     need ``If-Match`` (:class:`~opora.core.versioning.RevisionedViewSetMixin`).
     """
 
     permission_classes = [permissions.IsAuthenticated, HasScope]
     scope_action: str | None = None  # set per extra action by @action(scope_action=...)
+    # A viewset whose HTTP method needs another action than METHOD_ACTIONS says, e.g. {"DELETE": "change"}
+    # where removing is a correction its author makes (the journal), not the coordinator's deletion.
+    method_scope_actions: dict[str, str] = {}
     audit_reads = True
 
     def initial(self, request, *args, **kwargs):
         handled = request.method.lower() in self.http_method_names and hasattr(self, request.method.lower())
         # A method the viewset does not handle is answered 405 by dispatch, whoever asks.
-        self.scope_action = self.scope_action or (METHOD_ACTIONS.get(request.method, "change") if handled else "view")
+        by_method = {**METHOD_ACTIONS, **self.method_scope_actions}
+        self.scope_action = self.scope_action or (by_method.get(request.method, "change") if handled else "view")
         self._shown: list[models.Model] = []
         super().initial(request, *args, **kwargs)
         self.queryset = type(self).queryset.restrict(request.user, self.scope_action)
@@ -91,6 +106,14 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
             return super().get_object()
         except Http404:
             mark_denied(self.request, self.queryset.model, self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            raise
+
+    def check_if_match(self, obj):
+        try:
+            return super().check_if_match(obj)
+        except PreconditionFailed:
+            # The refusal names who changed what since (old and new values): that is a read of the record.
+            self.show(obj)
             raise
 
     def get_serializer(self, *args, **kwargs):
@@ -109,8 +132,13 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if self.audit_reads and 200 <= response.status_code < 300 and getattr(self, "_shown", None):
-            self._audit_reads(request)
+        if self.audit_reads and response.status_code in SHOWN_STATUSES and getattr(self, "_shown", None):
+            if connection.in_atomic_block and transaction.get_rollback():
+                # A refusal (412) rolls the request's transaction back, as DRF does for every API
+                # error; what it showed was still read: written once the transaction has ended.
+                after_request(request, lambda: self._audit_reads(request))
+            else:
+                self._audit_reads(request)
         return response
 
     def _audit_reads(self, request) -> None:

@@ -212,19 +212,30 @@ def register_labels(table: dict[str, tuple[Any, Any]]) -> None:
     _KEY_LABELS.update(table)
 
 
-def _key_meta(model: type[models.Model] | None, key: str) -> tuple[Any, dict | None]:
+# Stands for a file in the change log: its name only, never the storage path.
+FILE = object()
+
+
+def _key_meta(model: type[models.Model] | None, key: str) -> tuple[Any, Any]:
     if model is not None:
         try:
             field = model._meta.get_field(key)
         except FieldDoesNotExist:
             pass
         else:
+            if isinstance(field, models.FileField):
+                return field.verbose_name, FILE
             choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
             return getattr(field, "verbose_name", key), choices
     label, choices = _KEY_LABELS.get(key, (key, None))
-    if choices is not None and not isinstance(choices, dict):
+    if choices is not None and choices is not FILE and not isinstance(choices, dict):
         choices = dict(choices)
     return label, choices
+
+
+def is_bookkeeping(key: str) -> bool:
+    """A change-log key that is no one's business to read (a revision marker «_rev:…»)."""
+    return str(key).startswith("_")
 
 
 def field_label(model: type[models.Model] | None, key: str) -> str:
@@ -237,13 +248,18 @@ def value_label(model: type[models.Model] | None, key: str, value: Any) -> str:
     return _render(value, _key_meta(model, key)[1])
 
 
-def _render(value: Any, choices: dict | None) -> str:
+def _render(value: Any, choices: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
+    if choices is FILE:
+        # A file is named by its name, never by where the storage keeps it.
+        return str(value).replace("\\", "/").rsplit("/", 1)[-1]
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        value = _listed(value)
     if isinstance(value, list | tuple):
         return ", ".join(_render(v, choices) for v in value)
-    if isinstance(value, bool):
-        return _("да") if value else _("нет")
+    if isinstance(value, bool) or value in ("True", "False"):
+        return _("да") if value in (True, "True") else _("нет")
     if choices is not None and isinstance(value, str | int) and value in choices:
         return str(choices[value])
     if isinstance(value, str):
@@ -258,3 +274,43 @@ def _render(value: Any, choices: dict | None) -> str:
                 moment = timezone.localtime(moment)
             return moment.strftime("%d.%m.%Y %H:%M")
     return str(value)
+
+
+def _listed(text: str) -> Any:
+    """A Python list written out as text (older log entries) read back as a list, else the text."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+    return value if isinstance(value, list) else text
+
+
+# --- Naming the people in the log ---------------------------------------------------------------
+# The audit log files events under a person's number (AuditSubject.person_id); the registry, which
+# core does not import, says how to name them and how to find them by name (register_persons).
+
+_PERSONS: dict[str, Any] = {}
+
+
+def register_persons(*, names, search, model) -> None:
+    """``names(user, ids) -> {id: name}`` of the persons the user may see; ``search(user, text)``
+    a queryset of the ids of visible persons matching a name; ``model`` the persons' model."""
+    _PERSONS.update(names=names, search=search, model=model)
+
+
+def person_names(user, ids) -> dict[int, str]:
+    ids = sorted({int(pk) for pk in ids})
+    if not ids or "names" not in _PERSONS:
+        return {}
+    return _PERSONS["names"](user, ids)
+
+
+def persons_named(user, text: str):
+    """The ids (a queryset) of the persons visible to ``user`` whose name matches ``text``."""
+    return _PERSONS["search"](user, text)
+
+
+def person_model():
+    return _PERSONS.get("model")

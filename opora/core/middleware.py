@@ -8,7 +8,7 @@
 * :class:`SessionIdleRefreshMiddleware` keeps the idle timeout without rewriting the session
   on every request.
 * :class:`AccessDeniedAuditMiddleware` records refused accesses after the view's transaction
-  has been rolled back.
+  has been rolled back, and runs the audit writes handed over with :func:`after_request`.
 """
 
 from __future__ import annotations
@@ -83,10 +83,20 @@ class SessionIdleRefreshMiddleware:
         return response
 
 
+def after_request(request, write) -> None:
+    """Run ``write()`` (an audit write) in a transaction of its own once the request's has ended."""
+    django_request = getattr(request, "_request", request)
+    if not hasattr(django_request, "_opora_after_request"):
+        django_request._opora_after_request = []
+    django_request._opora_after_request.append(write)
+
+
 class AccessDeniedAuditMiddleware:
     """A refused access rolled the view's transaction back (the view raised Http404 or
     PermissionDenied), so the event is written here, outside it, in its own transaction.
-    Views mark a scope miss with :func:`opora.core.views.mark_denied`.
+    Views mark a scope miss with :func:`opora.core.views.mark_denied`; other audit writes that
+    must outlive a rolled-back request (a read shown on a refused stale edit) are handed over
+    with :func:`after_request`.
     """
 
     def __init__(self, get_response):
@@ -104,4 +114,7 @@ class AccessDeniedAuditMiddleware:
                 object_repr=f"{model._meta.verbose_name} #{pk}" if model is not None else "",
                 changes={"status": response.status_code},
             )
+        for write in getattr(request, "_opora_after_request", ()):
+            with transaction.atomic():
+                write()
         return response

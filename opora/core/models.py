@@ -8,7 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.access import Grant, RestrictedQuerySet, Scope
+from opora.core.roles import Role
 
 
 class AuditEvent(models.Model):
@@ -31,9 +32,19 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Выход")
         LOGIN_FAILED = "login_failed", _("Неудачный вход")
         ACCESS_DENIED = "access_denied", _("Отказ в доступе")
+        LOGIN_LOCKED = "login_locked", _("Блокировка входа")
+        STAFF_ACCESS = "staff_access", _("Изменение роли, службы или доступа сотрудника")
+        TOKEN_ISSUED = "token_issued", _("Выдача API-токена")
+        TOKEN_REVOKED = "token_revoked", _("Отзыв API-токена")
 
     READ_ACTIONS = (Action.VIEW, Action.LIST, Action.EXPORT, Action.API_READ)
     CHANGE_ACTIONS = (Action.CREATE, Action.UPDATE, Action.DELETE)
+    # Logins and lock-outs («Входы и блокировки» on the audit page).
+    LOGIN_ACTIONS = (Action.LOGIN, Action.LOGOUT, Action.LOGIN_FAILED, Action.LOGIN_LOCKED)
+    # Who may do what: a member of staff's role, service or access changed, an API token issued or revoked.
+    ACCOUNT_ACTIONS = (Action.STAFF_ACCESS, Action.TOKEN_ISSUED, Action.TOKEN_REVOKED)
+    # Events whose ``changes`` the audit page shows as «field: was → became».
+    SHOWS_CHANGES = CHANGE_ACTIONS + ACCOUNT_ACTIONS
 
     at = models.DateTimeField(_("время"), default=timezone.now)
     actor = models.ForeignKey(
@@ -58,7 +69,22 @@ class AuditEvent(models.Model):
     path = models.CharField(_("адрес страницы"), max_length=300, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    access_scope = Scope(holder=("service",))
+    # An event is seen by those who audit its service. Logins and account events that belong to
+    # no service (a username nobody has, the administrator's own account) are the regional
+    # centre's to watch: a grant in the same scope, not a special case in the audit page.
+    access_scope = Scope(
+        holder=("service",),
+        grants=(
+            Grant(
+                actions=frozenset({"audit"}),
+                roles=frozenset({Role.REGIONAL}),
+                condition=lambda user: models.Q(
+                    service__isnull=True,
+                    action__in=AuditEvent.LOGIN_ACTIONS + AuditEvent.ACCOUNT_ACTIONS,
+                ),
+            ),
+        ),
+    )
 
     class Meta:
         verbose_name = _("событие аудита")
@@ -73,6 +99,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.get_action_display()}"
+
+    @property
+    def is_about_staff(self) -> bool:
+        """An event about a member of staff or their token: the audit page names the account."""
+        return self.action in self.ACCOUNT_ACTIONS
 
 
 class AuditSubject(models.Model):

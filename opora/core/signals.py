@@ -1,4 +1,4 @@
-"""Logins, logouts, failed logins and lock-outs go to the audit log."""
+"""Logins, logouts, failed logins and lock-outs go to the audit log, filed under the account's service."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -19,16 +19,33 @@ def _logged_out(sender, request, user, **kwargs):
         record(AuditEvent.Action.LOGOUT, request=request, actor=user)
 
 
+def _service_of_username(username: str) -> int | None:
+    """The service of the account a login named: its coordinator and the regional centre see the attempt.
+
+    A username nobody has (or an account without a service, such as the administrator's)
+    gives None: such attempts are the regional centre's to watch (AuditEvent's scope).
+    """
+    from opora.org.models import User
+
+    if not username:
+        return None
+    return User.objects.filter(username=username).values_list("service_id", flat=True).first()
+
+
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    record(AuditEvent.Action.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")))
+    username = str(credentials.get("username", ""))
+    record(
+        AuditEvent.Action.LOGIN_FAILED,
+        request=request,
+        username=username,
+        service_id=_service_of_username(username),
+    )
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    username = str(username or "")
     record(
-        AuditEvent.Action.ACCESS_DENIED,
-        request=request,
-        username=str(username or ""),
-        changes={"reason": "login_locked_out"},
+        AuditEvent.Action.LOGIN_LOCKED, request=request, username=username, service_id=_service_of_username(username)
     )

@@ -9,12 +9,15 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from opora.core import audit
 from opora.core.access import Action, can
 from opora.core.forms import BootstrapFormMixin, DateInput
-from opora.core.models import AuditEvent
+from opora.core.models import AuditEvent, AuditSubject
+from opora.core.start import sections_for
 
 
 def mark_denied(request, model: type[models.Model], pk) -> None:
@@ -145,49 +148,150 @@ class ScopedView(LoginRequiredMixin, View):
             audit.record_list_read(self.request, model, ids)
 
 
-class HomeView(LoginRequiredMixin, View):
-    """The start page: the registry for those who work with graduates, a short note for the rest."""
+class HomeView(ScopedView):
+    """The start page: for those who work with graduates, their working day — the sections the
+    apps contribute (opora.core.start: who needs attention today, transfers, what is due);
+    the administrator goes to the admin, a role without personal data gets a short note.
+
+    A scoped view like every other: each section fetches within the user's scope, and the
+    graduates it shows are written to the audit log as read.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, "view"):
+            if request.user.is_administrator:
+                return redirect("admin:index")
+            return render(request, "core/home.html", {"sections": [], "no_data": True})
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        if can(request.user, "view"):
-            return redirect("registry:list")
-        if request.user.is_administrator:
-            return redirect("admin:index")
-        return render(request, "core/home.html")
+        return render(request, "core/home.html", {"sections": sections_for(self), "today": timezone.localdate()})
+
+
+# Ready-made views of the audit log («Показать»): key -> (label, filter on AuditEvent).
+# Another kind of event (logins and lock-outs, …) is one more entry: register_audit_view().
+AUDIT_VIEWS: dict[str, tuple] = {
+    "denied": (_("Только отказы в доступе"), models.Q(action=AuditEvent.Action.ACCESS_DENIED)),
+    "logins": (_("Входы и блокировки"), models.Q(action__in=AuditEvent.LOGIN_ACTIONS)),
+    "accounts": (_("Права сотрудников и API-токены"), models.Q(action__in=AuditEvent.ACCOUNT_ACTIONS)),
+}
+
+
+def register_audit_view(key: str, label, condition: models.Q) -> None:
+    AUDIT_VIEWS[key] = (label, condition)
+
+
+# The largest number a record or person id can be (PostgreSQL integer); beyond it a number is a typo.
+MAX_ID = 2**31 - 1
 
 
 class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    show = forms.ChoiceField(label=_("Показать"), required=False)
     action = forms.ChoiceField(
         label=_("Действие"), required=False, choices=[("", _("Все"))] + AuditEvent.Action.choices
     )
-    user = forms.CharField(label=_("Пользователь"), required=False)
+    person = forms.CharField(
+        label=_("Выпускник"),
+        required=False,
+        max_length=100,
+        help_text=_("Номер или фамилия"),
+    )
+    user = forms.CharField(label=_("Пользователь"), required=False, max_length=150)
     date_from = forms.DateField(label=_("С"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("По"), required=False, widget=DateInput())
-    record = forms.IntegerField(label=_("Номер записи"), required=False, min_value=1)
+    record = forms.IntegerField(label=_("Номер записи"), required=False, min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show"].choices = [("", _("Все события"))] + [(k, v[0]) for k, v in AUDIT_VIEWS.items()]
+        self.fields["person"].widget.attrs.update({"placeholder": _("№ или фамилия"), "autocomplete": "off"})
+
+    def clean_person(self):
+        value = " ".join(self.cleaned_data["person"].split()).lstrip("№").strip()
+        if value.isdigit() and not 1 <= int(value) <= MAX_ID:
+            raise ValidationError(_("Нет выпускника с таким номером: проверьте номер."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("Дата «по» раньше даты «с»."))
+        return cleaned
 
 
 class AuditLogView(ScopedView):
-    """The audit log: reads, changes, logins and refusals, for the coordinator and the regional centre."""
+    """The audit log: reads, changes, logins and refusals, for the coordinator and the regional centre.
+
+    Each event shows the people it concerns (AuditSubject): by name where the viewer may see
+    them (that showing is itself a read, and audited), else by number. Filters: a ready-made
+    view (only refusals of access, …), the action, the person (number or name), the user,
+    dates, the record. A filter value that makes no sense is a 400 with the reason at the field.
+    """
 
     model = AuditEvent
     scope_actions = {"get": "audit"}
+    per_page = 50
 
     def get(self, request):
         events = self.get_queryset().select_related("actor", "service", "content_type")
         form = AuditFilterForm(request.GET or None)
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            if data["action"]:
-                events = events.filter(action=data["action"])
-            if data["user"]:
-                events = events.filter(username__icontains=data["user"].strip())
-            if data["date_from"]:
-                events = events.filter(at__date__gte=data["date_from"])
-            if data["date_to"]:
-                events = events.filter(at__date__lte=data["date_to"])
-            if data["record"]:
-                events = events.filter(object_id=str(data["record"]))
-        page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+        status = 200
+        if form.is_bound and not form.is_valid():
+            events, status = events.none(), 400
+        elif form.is_bound:
+            events = self.filtered(events, form.cleaned_data)
+        events = events.prefetch_related(
+            models.Prefetch("subjects", queryset=AuditSubject.objects.order_by("person_id"))
+        )
+        page = Paginator(events.order_by("-at", "-id"), self.per_page).get_page(request.GET.get("page"))
+        self.name_persons(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+        return render(
+            request, "core/audit_list.html", {"form": form, "page": page, "query": query.urlencode()}, status=status
+        )
+
+    def filtered(self, events, data):
+        if data["show"]:
+            events = events.filter(AUDIT_VIEWS[data["show"]][1])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["person"]:
+            if data["person"].isdigit():
+                persons = [int(data["person"])]
+            else:
+                persons = audit.persons_named(self.request.user, data["person"])
+            events = events.filter(pk__in=AuditSubject.objects.filter(person_id__in=persons).values("event_id"))
+        if data["user"]:
+            events = events.filter(username__icontains=data["user"].strip())
+        if data["date_from"]:
+            events = events.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            events = events.filter(at__date__lte=data["date_to"])
+        if data["record"]:
+            events = events.filter(object_id=str(data["record"]))
+        return events
+
+    def name_persons(self, events, shown: int = 3) -> None:
+        """``event.persons``: [(id, label)] of the first people an event concerns, and how many more.
+
+        A person the viewer may see is named («Иванова Алёна Сергеевна»); another is «выпускник №N»,
+        unless the event's record already says that number.
+        """
+        events = list(events)
+        ids = {s.person_id for e in events for s in e.subjects.all()}
+        names = audit.person_names(self.request.user, ids)
+        model = audit.person_model()
+        for event in events:
+            persons = [s.person_id for s in event.subjects.all()]
+            about_person = model is not None and event.content_type_id and event.content_type.model_class() is model
+            event.persons = []
+            for pk in persons[:shown]:
+                if pk in names:
+                    event.persons.append((pk, names[pk]))
+                elif not (about_person and event.object_id == str(pk)):
+                    event.persons.append((pk, _("выпускник №%(n)s") % {"n": pk}))
+            event.more_persons = max(len(persons) - shown, 0)
+        if names and model is not None:
+            self.shown(model, sorted(names))

@@ -38,7 +38,9 @@ from opora.support.models import (
     SupportCase,
     SupportPlan,
     Transfer,
+    numbered_items,
 )
+from opora.support.services import add_months
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +136,12 @@ def long_date(day: dt.date | None) -> str:
 
 
 def lines(text: str) -> list[str]:
-    """A multi-line text as its non-empty lines, list markers dropped (they become paragraphs)."""
-    out = []
-    for line in (text or "").splitlines():
-        line = line.strip().lstrip("-–—•*·").strip()
-        if line:
-            out.append(line)
-    return out
+    """A multi-line text as its non-empty lines, list markers and typed numbers dropped.
+
+    The templates number the items themselves («2.1.1.»), so a number the specialist typed
+    («1. Содействие…») would print twice.
+    """
+    return numbered_items(text)
 
 
 def multiline(text: str) -> Listing:
@@ -304,7 +305,71 @@ def contract_context(contract: Contract) -> dict[str, Any]:
         "renewed_from_number": renewed.number if renewed else "",
         "renewed_from_date": fmt_date(renewed.signed_at) if renewed else "",
         "support_level": level_change.level.name if level_change else "",
+        "is_draft": False,
     }
+
+
+# Lines to write in by hand on a printed draft (the measures of help and the obligations not agreed yet).
+BLANK_ITEM = "_" * 70
+
+
+def draft_contract(case: SupportCase, today: dt.date) -> Contract:
+    """The contract the service proposes to sign, not saved: «проект договора» to print before signing.
+
+    The term is proposed as signing would set it (a year from today, or from the day after the
+    contract in force ends); the terms are those of the latest contract when there is one.
+    """
+    graduate = case.graduate
+    latest = (
+        Contract.objects.filter(case=case, terminated_at__isnull=True).order_by("-ends_on", "-id").first()
+        if case.pk
+        else None
+    )
+    starts_on = today
+    if latest is not None and latest.ends_on >= today:
+        starts_on = latest.ends_on + dt.timedelta(days=1)
+    ends_on = _year_after(starts_on)
+    return Contract(
+        case=case,
+        service=graduate.service,
+        number="",
+        year=today.year,
+        signed_at=today,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        help_agreed=latest.help_agreed if latest else "",
+        graduate_obligations=latest.graduate_obligations if latest else "",
+        termination_terms=latest.termination_terms if latest else "",
+        created_by=case.specialist,
+    )
+
+
+def _year_after(day: dt.date) -> dt.date:
+    """The last day of a year-long term starting on ``day`` (as signing a contract counts it)."""
+    return add_months(day, 12) - dt.timedelta(days=1)
+
+
+def draft_contract_context(case: SupportCase) -> dict[str, Any]:
+    """The contract template's fields for a draft: no number, no signing date, proposed term."""
+    today = timezone.localdate()
+    context = contract_context(draft_contract(case, today))
+    context.update(
+        {
+            "is_draft": True,
+            "contract_number": "________",
+            "contract_date": "",
+            "contract_date_long": long_date(None),
+            "help_agreed": context["help_agreed"] or [BLANK_ITEM] * 3,
+            "graduate_obligations": context["graduate_obligations"] or [BLANK_ITEM] * 2,
+        }
+    )
+    return context
+
+
+def draft_case_queryset():
+    return SupportCase.objects.select_related(
+        "specialist", "graduate__service__region", "graduate__service__territory", "graduate__territory"
+    )
 
 
 # --- The individual plan -------------------------------------------------------------------------
@@ -569,6 +634,8 @@ def transfer_context(transfer: Transfer) -> dict[str, Any]:
     notice = transfer.notice or {}
     graduate = transfer.graduate
     housing_right = notice.get("housing_right")
+    # Notices recorded before the list status was part of them: the record's own value.
+    on_list = notice.get("housing_on_list", graduate.housing_on_list)
     return {
         **service_context(transfer.from_service, transfer.started_at),
         **graduate_context(graduate, transfer.started_at),
@@ -581,6 +648,10 @@ def transfer_context(transfer: Transfer) -> dict[str, Any]:
         "notice_identification_place": notice.get("identification_place", ""),
         "notice_housing": notice.get("housing", ""),
         "notice_housing_right": "" if housing_right is None else ("имеет" if housing_right else "не имеет"),
+        "notice_housing_on_list": (
+            sex_word(graduate, "включён", "включена") if on_list else sex_word(graduate, "не включён", "не включена")
+        )
+        + " в список детей-сирот и лиц из их числа, подлежащих обеспечению жилыми помещениями",
         "notice_phone": notice.get("phone", ""),
         "notice_support_status": notice.get("support_status", ""),
         "notice_support_level": notice.get("support_level", ""),
@@ -608,7 +679,9 @@ _UNSAFE = str.maketrans({c: "-" for c in '/\\:*?"<>|'})
 def file_name(kind: str, obj, graduate: Graduate) -> tuple[str, str]:
     """The Russian file name of a document and its plain-ASCII fallback."""
     who = graduate.full_name
-    if kind == Kind.CONTRACT:
+    if kind == Kind.CONTRACT and isinstance(obj, SupportCase):
+        name, ascii_name = f"Проект договора, {who}", f"contract-draft-{graduate.pk}"
+    elif kind == Kind.CONTRACT:
         name, ascii_name = f"Договор № {obj.number}, {who}", f"contract-{obj.number}"
     elif kind == Kind.PLAN:
         name, ascii_name = f"Индивидуальный план (версия {obj.version}), {who}", f"plan-{graduate.pk}-v{obj.version}"

@@ -10,6 +10,11 @@ urlpatterns = [
         views.ContractDocumentView.as_view(),
         name="contract",
     ),
+    path(
+        "graduates/<int:pk>/documents/contract-draft/<int:case_pk>.docx",
+        views.ContractDraftDocumentView.as_view(),
+        name="contract_draft",
+    ),
     path("graduates/<int:pk>/documents/plan/<int:plan_pk>.docx", views.PlanDocumentView.as_view(), name="plan"),
     path("graduates/<int:pk>/documents/social-card.docx", views.SocialCardDocumentView.as_view(), name="social_card"),
     path(

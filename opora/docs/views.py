@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from opora.core.models import AuditEvent
 from opora.core.views import ScopedView
@@ -59,6 +62,23 @@ class ContractDocumentView(DocumentView):
         graduate = self.get_graduate(pk)
         contract = self.get_in_scope(services.contract_queryset(), pk=contract_pk, case__graduate_id=graduate.pk)
         return self.respond(graduate, contract, services.contract_context(contract), contract.service.region_id)
+
+
+class ContractDraftDocumentView(DocumentView):
+    """«Распечатать проект договора»: the contract with what is known before signing (an audited read)."""
+
+    kind = Kind.CONTRACT
+
+    def get(self, request, pk, case_pk):
+        graduate = self.get_graduate(pk)
+        case = self.get_in_scope(services.draft_case_queryset(), pk=case_pk, graduate_id=graduate.pk)
+        if not case.is_open:
+            messages.error(request, _("Сопровождение завершено: проект договора не составляется."))
+            return redirect("support:case_detail", pk=graduate.pk, case_pk=case.pk)
+        case.graduate = graduate
+        response = self.respond(graduate, case, services.draft_contract_context(case), graduate.service.region_id)
+        self.audit_changes["record"] = _("Проект договора")
+        return response
 
 
 class PlanDocumentView(DocumentView):

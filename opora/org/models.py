@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import reach
@@ -41,6 +43,15 @@ class Region(models.Model):
 
     name = models.CharField(_("название"), max_length=200, unique=True)
     code = models.CharField(_("код"), max_length=10, unique=True, help_text=_("Например, 31 для Белгородской области"))
+    journal_edit_days = models.PositiveSmallIntegerField(
+        _("срок исправления записей журнала, сут."),
+        default=3,
+        validators=[MaxValueValidator(90)],
+        help_text=_(
+            "Сколько суток после внесения автор может исправить или удалить свою запись журнала сопровождения; "
+            "0 — записи не исправляются. После срока запись только для чтения."
+        ),
+    )
 
     class Meta:
         verbose_name = _("регион")
@@ -153,3 +164,60 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+
+class ApiToken(models.Model):
+    """An API key of one member of staff, kept only as a digest.
+
+    The key itself is shown once, when it is issued (``opora.org.tokens.issue_token``); the
+    database holds its SHA-256 digest and its first characters (``prefix``) for telling
+    tokens apart in the admin. A token works until it ``expires`` or is revoked: by the
+    administrator, when the user's password changes or when the user is blocked. A revoked
+    token keeps its row, so the audit log can still say which token it was.
+    """
+
+    class RevokeReason(models.TextChoices):
+        ADMIN = "admin", _("решение администратора")
+        PASSWORD_CHANGED = "password_changed", _("сменён пароль")
+        USER_DEACTIVATED = "user_deactivated", _("учётная запись заблокирована")
+        ROTATED = "rotated", _("выдан новый токен")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("сотрудник"))
+    name = models.CharField(
+        _("назначение"), max_length=100, blank=True, help_text=_("Например, «выгрузка в ИС региона»")
+    )
+    prefix = models.CharField(_("начало ключа"), max_length=8, db_index=True, editable=False)
+    digest = models.CharField(_("хеш ключа"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("выдан"), default=timezone.now, editable=False)
+    expires = models.DateTimeField(_("действует до"))
+    last_used = models.DateTimeField(_("последнее использование"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True, editable=False)
+    revoke_reason = models.CharField(
+        _("причина отзыва"), max_length=20, choices=RevokeReason.choices, blank=True, editable=False
+    )
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("кто выдал")
+    )
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("кто отозвал")
+    )
+
+    class Meta:
+        verbose_name = _("API-токен")
+        verbose_name_plural = _("API-токены")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apitoken_user_revoked")]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()}: {self.prefix}…"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires <= (now or timezone.now())
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return str(_("отозван"))
+        if self.is_expired():
+            return str(_("истёк"))
+        return str(_("действует"))

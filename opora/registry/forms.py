@@ -9,47 +9,16 @@ from typing import Any
 import django_filters
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.filters import FilterSet, IdChoiceFilter, IntegerFilter
 from opora.core.forms import BootstrapFormMixin, DateInput
+from opora.core.uploads import ImageUploadField, KeepFileInput, KeepUploadsMixin
 from opora.core.versioning import RevisionFormMixin
 from opora.org.models import Service, Territory
 from opora.registry.models import Consent, Graduate, VulnerableCategory
 from opora.registry.validators import normalize_phone, normalize_snils
-
-
-def check_upload_size(upload, limit_mb: int) -> None:
-    if upload and hasattr(upload, "size") and upload.size > limit_mb * 1024 * 1024:
-        raise ValidationError(_("Файл слишком большой: не более %(mb)s МБ.") % {"mb": limit_mb}, code="too_large")
-
-
-# The first bytes of each file type a consent scan may be; the extension alone proves nothing.
-SCAN_SIGNATURES = {
-    "pdf": b"%PDF-",
-    "jpg": b"\xff\xd8\xff",
-    "jpeg": b"\xff\xd8\xff",
-    "png": b"\x89PNG\r\n\x1a\n",
-}
-
-
-def check_scan_content(upload) -> None:
-    """A scan must be what its name says (a program renamed to .pdf is refused)."""
-    if not upload or not hasattr(upload, "seek"):
-        return
-    signature = SCAN_SIGNATURES.get(upload.name.rsplit(".", 1)[-1].lower())
-    if signature is None:
-        return  # the extension validator refuses it with its own message
-    upload.seek(0)
-    head = upload.read(len(signature))
-    upload.seek(0)
-    if head != signature:
-        raise ValidationError(
-            _("Содержимое файла не соответствует его расширению: загрузите скан в формате PDF, JPG или PNG."),
-            code="invalid_content",
-        )
-
 
 # The sections of the graduate form, in the order a specialist fills them in.
 GRADUATE_SECTIONS = [
@@ -68,16 +37,22 @@ GRADUATE_SECTIONS = [
 ]
 
 
-class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class GraduateForm(KeepUploadsMixin, RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
     """The graduate record. Services and territories offered are only those the user may use.
 
-    The hidden ``revision`` says which revision of the record the user started from.
+    The hidden ``revision`` says which revision of the record the user started from. Photos
+    are checked by the model field's validator (type, size, content); one chosen when another
+    field has an error is kept for the next submit (KeepUploadsMixin).
     """
 
+    # Sent by the «Всё равно сохранить» button of the duplicate warning (graduate_form.html).
     confirm_duplicate = forms.BooleanField(
-        label=_("Это другой человек — всё равно внести"),
+        label=_("Это другой человек — всё равно сохранить"),
         required=False,
-        help_text=_("Отметьте, если выпускник с такими же ФИО и датой рождения — не тот же человек."),
+        widget=forms.HiddenInput,
     )
 
     class Meta:
@@ -91,9 +66,10 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "+7 (___) ___-__-__"}),
             "snils": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "___-___-___ __"}),
-            "photo_portrait": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-            "photo_full": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "photo_portrait": KeepFileInput(attrs={"accept": PHOTO_ACCEPT}, pending_label=_("Фото выбрано")),
+            "photo_full": KeepFileInput(attrs={"accept": PHOTO_ACCEPT}, pending_label=_("Фото выбрано")),
         }
+        field_classes = {"photo_portrait": ImageUploadField, "photo_full": ImageUploadField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,8 +82,10 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
             self.fields["service"].initial = user.service_id
             if user.service.territory_id:
                 self.fields["territory"].initial = user.service.territory_id
-        if self.instance.pk is not None:
-            del self.fields["confirm_duplicate"]
+        for name in ("photo_portrait", "photo_full"):
+            self.fields[name].help_text = _("JPG, PNG или WEBP, не более %(mb)s МБ.") % {
+                "mb": settings.OPORA_MAX_PHOTO_MB
+            }
         for name, field in self.fields.items():
             if field.required and not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("required", True)
@@ -132,16 +110,6 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
     def clean_first_name(self) -> str:
         return " ".join(self.cleaned_data["first_name"].split())
 
-    def clean_photo_portrait(self):
-        upload = self.cleaned_data.get("photo_portrait")
-        check_upload_size(upload, settings.OPORA_MAX_PHOTO_MB)
-        return upload
-
-    def clean_photo_full(self):
-        upload = self.cleaned_data.get("photo_full")
-        check_upload_size(upload, settings.OPORA_MAX_PHOTO_MB)
-        return upload
-
     def clean(self):
         cleaned = super().clean()
         left_at, birth = cleaned.get("left_at"), cleaned.get("birth_date")
@@ -164,7 +132,40 @@ class GraduateForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
         return data
 
 
-class ConsentForm(BootstrapFormMixin, forms.ModelForm):
+class DetailsConfirmForm(RevisionFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """After a move: the receiving specialist checks the address, territory, housing and college.
+
+    Prefilled from the record (the address and territory the transfer brought); saving clears the
+    card's «сведения нужно подтвердить» mark, through the same update service and revision check.
+    """
+
+    class Meta:
+        model = Graduate
+        fields = [
+            "actual_address",
+            "territory",
+            "housing",
+            "housing_right",
+            "housing_on_list",
+            "education",
+            "education_place",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = Territory.objects.visible_to(user).order_by("name")
+        self.fields["education_place"].help_text = _("Колледж, техникум, вуз или школа, где выпускник учится сейчас.")
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs.setdefault("required", True)
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "revision"}
+
+
+class ConsentForm(KeepUploadsMixin, BootstrapFormMixin, forms.ModelForm):
+    """A written consent; the scan is checked by the model field's validator and kept through an error."""
+
     class Meta:
         model = Consent
         fields = ["given_at", "given_by", "scope", "valid_until", "scan"]
@@ -172,12 +173,13 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
             "given_at": DateInput(),
             "valid_until": DateInput(),
             "scope": forms.Textarea(attrs={"rows": 3}),
-            "scan": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+            "scan": KeepFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["given_at"].initial = timezone.localdate()
+        self.fields["scan"].help_text = _("PDF, JPG или PNG, не более %(mb)s МБ.") % {"mb": settings.OPORA_MAX_SCAN_MB}
         self.fields["scope"].initial = _(
             "Фамилия, имя, отчество; дата рождения; СНИЛС; документ, удостоверяющий личность; адреса; "
             "контакты; сведения о семье, жилье, образовании, занятости и здоровье — в целях "
@@ -185,12 +187,6 @@ class ConsentForm(BootstrapFormMixin, forms.ModelForm):
             "системы профилактики по запросу, уничтожение. Срок — до окончания сопровождения; "
             "отзыв — письменным заявлением."
         )
-
-    def clean_scan(self):
-        upload = self.cleaned_data.get("scan")
-        check_upload_size(upload, settings.OPORA_MAX_SCAN_MB)
-        check_scan_content(upload)
-        return upload
 
 
 SORTS = {
@@ -236,25 +232,23 @@ def register_filter(name: str, factory: FilterFactory) -> None:
     FILTER_EXTENSIONS[name] = factory
 
 
-class GraduateFilter(django_filters.FilterSet):
+class GraduateFilter(FilterSet):
     """The registry list's search, filters and sorting (the same for the page and the API)."""
 
     q = django_filters.CharFilter(label=_("Поиск"), method="filter_q")
-    service = django_filters.ModelChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все")
-    )
+    service = IdChoiceFilter(label=_("Служба"), queryset=Service.objects.none(), empty_label=_("Все"))
+    territory = IdChoiceFilter(label=_("Территория"), queryset=Territory.objects.none(), empty_label=_("Все"))
     status_category = django_filters.ChoiceFilter(
         label=_("Статус"), choices=Graduate.StatusCategory.choices, empty_label=_("Все")
     )
-    vulnerable = django_filters.ModelChoiceFilter(
+    vulnerable = IdChoiceFilter(
         label=_("Уязвимая категория"),
         empty_label=_("Все"),
         field_name="vulnerable_categories",
         queryset=VulnerableCategory.objects.all(),
     )
-    age_from = django_filters.NumberFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
-    age_to = django_filters.NumberFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
+    age_from = IntegerFilter(label=_("Возраст от"), method="filter_age", min_value=0, max_value=120)
+    age_to = IntegerFilter(label=_("Возраст до"), method="filter_age", min_value=0, max_value=120)
     sort = django_filters.ChoiceFilter(
         label=_("Сортировка"),
         method="filter_sort",
@@ -295,7 +289,9 @@ class GraduateFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         exact = queryset.search(value)
-        if self.vendor == "postgresql" and not exact.exists():
+        # Nothing matched exactly: names within a typo or two (pg_trgm on PostgreSQL, the same
+        # measure in Python on SQLite — opora.registry.similarity).
+        if not exact.exists():
             self.fuzzy = True
             return queryset.similar_to(value)
         return exact

@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator
-from django.db import models
+from django.core.validators import MaxValueValidator
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.errors import DomainError
+from opora.core.files import validate_photo, validate_scan
+from opora.core.validators import TERM, as_validation_error, check_birth_date, check_date
 from opora.core.versioning import Revisioned
 from opora.registry.validators import age_on, validate_not_future, validate_phone, validate_snils
-
-PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
 
 
 def normalize_name(text: str) -> str:
@@ -61,12 +61,27 @@ class GraduateQuerySet(RestrictedQuerySet):
         return self.filter(condition)
 
     def similar_to(self, text: str) -> GraduateQuerySet:
-        """Names within a typo or two of ``text``, most alike first (PostgreSQL's pg_trgm)."""
-        from django.contrib.postgres.search import TrigramWordSimilarity
+        """Names within a typo or two of ``text``, most alike first.
 
+        PostgreSQL's pg_trgm (``word_similarity``, with its GIN index) on PostgreSQL; elsewhere
+        the same measure in Python (opora.registry.similarity), registered in SQLite as
+        ``opora_word_similarity`` (opora.registry.apps) — the same rows in the same order.
+        """
         key = normalize_name(text)
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            similarity = TrigramWordSimilarity(key, "search_name")
+        else:
+            similarity = models.Func(
+                models.Value(key),
+                models.F("search_name"),
+                models.Value(SIMILARITY_THRESHOLD),
+                function="opora_word_similarity",
+                output_field=models.FloatField(),
+            )
         return (
-            self.annotate(similarity=TrigramWordSimilarity(key, "search_name"))
+            self.annotate(similarity=similarity)
             .filter(similarity__gte=SIMILARITY_THRESHOLD)
             .order_by("-similarity", "last_name", "first_name", "id")
         )
@@ -180,13 +195,13 @@ class Graduate(Revisioned):
         _("фото (портрет)"),
         upload_to="photos/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        validators=[validate_photo],
     )
     photo_full = models.ImageField(
         _("фото (в полный рост)"),
         upload_to="photos/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(PHOTO_EXTENSIONS)],
+        validators=[validate_photo],
     )
     # Status and origin
     status_category = models.CharField(_("статус"), max_length=20, choices=StatusCategory.choices)
@@ -240,6 +255,11 @@ class Graduate(Revisioned):
     )
     risk_factors = models.TextField(_("факторы риска"), blank=True)
     notes = models.TextField(_("примечания"), blank=True)
+    # Set when the record passed to another service on a move: the receiving specialist checks the
+    # address, territory, housing and place of study, and the mark stays on the card until then.
+    details_to_confirm = models.BooleanField(
+        _("сведения нужно подтвердить после переезда"), default=False, editable=False
+    )
     # Derived search keys (kept in step by save(); see normalize_name).
     search_name = models.CharField(max_length=310, editable=False, db_index=True)
     snils_digits = models.CharField(max_length=11, editable=False, blank=True, db_index=True)
@@ -275,6 +295,16 @@ class Graduate(Revisioned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self):
+        """The bounds of the graduate's dates (opora.core.validators): forms, the API and services alike."""
+        super().clean()
+        try:
+            check_birth_date(self.birth_date)
+            # Leaving care is a date of the graduate's own life: bounded by the birth, not by EARLIEST.
+            check_date(self.left_at, field="left_at", birth_date=self.birth_date, earliest=None)
+        except DomainError as err:
+            raise as_validation_error(err) from None
 
     def save(self, *args, **kwargs):
         self.refresh_search_keys()
@@ -333,7 +363,7 @@ class Consent(Revisioned):
         _("скан подписанного согласия"),
         upload_to="consents/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=[validate_scan],
     )
     withdrawn_at = models.DateField(_("отозвано"), null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -352,3 +382,13 @@ class Consent(Revisioned):
 
     def __str__(self) -> str:
         return _("Согласие от %(date)s") % {"date": self.given_at.strftime("%d.%m.%Y")}
+
+    def clean(self):
+        """The bounds of the consent's dates (opora.core.validators); the birth when the graduate is known."""
+        super().clean()
+        birth = self.graduate.birth_date if self.graduate_id else None
+        try:
+            check_date(self.given_at, field="given_at", birth_date=birth)
+            check_date(self.valid_until, kind=TERM, field="valid_until")
+        except DomainError as err:
+            raise as_validation_error(err) from None

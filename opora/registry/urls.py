@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.GraduateCreateView.as_view(), name="create"),
     path("<int:pk>/", views.GraduateDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.GraduateUpdateView.as_view(), name="update"),
+    path("<int:pk>/confirm-details/", views.GraduateConfirmDetailsView.as_view(), name="confirm_details"),
     path("<int:pk>/delete/", views.GraduateDeleteView.as_view(), name="delete"),
     path("<int:pk>/consents/", views.GraduateConsentsView.as_view(), name="consents"),
     path("<int:pk>/consents/<int:consent_pk>/scan/", views.ConsentScanView.as_view(), name="consent_scan"),

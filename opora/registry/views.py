@@ -21,7 +21,7 @@ from opora.core.models import AuditEvent, AuditSubject
 from opora.core.versioning import StaleEdit
 from opora.core.views import ScopedView
 from opora.registry import services
-from opora.registry.forms import ConsentForm, GraduateFilter, GraduateForm
+from opora.registry.forms import ConsentForm, DetailsConfirmForm, GraduateFilter, GraduateForm
 from opora.registry.models import Consent, Graduate
 from opora.registry.tabs import card_tabs
 
@@ -208,7 +208,7 @@ class GraduateCreateView(ScopedView):
 
     def post(self, request):
         form = GraduateForm(request.POST, request.FILES, user=request.user)
-        show_confirm = False
+        duplicates = []
         if form.is_valid():
             try:
                 graduate = services.create_graduate(
@@ -218,13 +218,14 @@ class GraduateCreateView(ScopedView):
                     confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
                     request=request,
                 )
+            except services.DuplicateWarning as warning:
+                duplicates = warning.duplicates
             except DomainError as err:
                 form.add_error(err.field, err.message)
-                show_confirm = err.code == "duplicate_name"
             else:
                 messages.success(request, _("Выпускник %(name)s внесён в банк данных.") % {"name": graduate.full_name})
                 return redirect("registry:detail", pk=graduate.pk)
-        return render(request, "registry/graduate_form.html", {"form": form, "show_confirm": show_confirm}, status=400)
+        return render(request, "registry/graduate_form.html", {"form": form, "duplicates": duplicates}, status=400)
 
 
 class GraduateUpdateView(CardView):
@@ -240,6 +241,7 @@ class GraduateUpdateView(CardView):
         graduate = self.get_object()
         form = GraduateForm(request.POST, request.FILES, instance=graduate, user=request.user)
         status = 400
+        duplicates = []
         if form.is_valid():
             try:
                 # The service re-reads the row under a lock: the form has already written
@@ -250,17 +252,68 @@ class GraduateUpdateView(CardView):
                     data=form.service_data(),
                     vulnerable_categories=form.cleaned_data["vulnerable_categories"],
                     expected_revision=form.expected_revision,
+                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                    request=request,
+                )
+            except StaleEdit as err:
+                form.show_stale(err)
+                status = 409
+            except services.DuplicateWarning as warning:
+                duplicates = warning.duplicates
+            except DomainError as err:
+                form.add_error(err.field, err.message)
+            else:
+                messages.success(request, _("Изменения сохранены."))
+                return redirect("registry:detail", pk=graduate.pk)
+        context = {"form": form, "graduate": graduate, "duplicates": duplicates}
+        return render(request, "registry/graduate_form.html", context, status=status)
+
+
+class GraduateConfirmDetailsView(CardView):
+    """After a move: the receiving specialist confirms address, territory, housing and place of study.
+
+    The form is prefilled from the record; saving goes through the registry's update service with
+    the revision the form was opened at, and clears the «сведения нужно подтвердить» mark.
+    """
+
+    scope_actions = {"get": "change", "post": "change"}
+    tab = "main"
+
+    def page(self, graduate, form, status=200):
+        return render(
+            request=self.request,
+            template_name="registry/graduate_confirm_details.html",
+            context=self.card_context(graduate, form=form),
+            status=status,
+        )
+
+    def get(self, request, pk):
+        graduate = self.get_object()
+        return self.page(graduate, DetailsConfirmForm(instance=graduate, user=request.user))
+
+    def post(self, request, pk):
+        graduate = self.get_object()
+        form = DetailsConfirmForm(request.POST, instance=graduate, user=request.user)
+        status = 400
+        if form.is_valid():
+            try:
+                services.update_graduate(
+                    graduate,
+                    actor=request.user,
+                    data=form.service_data(),
+                    expected_revision=form.expected_revision,
+                    confirm_details=True,
                     request=request,
                 )
             except StaleEdit as err:
                 form.show_stale(err)
                 status = 409
             except DomainError as err:
-                form.add_error(err.field, err.message)
+                form.add_error(err.field if err.field in form.fields else None, err.message)
             else:
-                messages.success(request, _("Изменения сохранены."))
+                messages.success(request, _("Сведения о выпускнике подтверждены."))
                 return redirect("registry:detail", pk=graduate.pk)
-        return render(request, "registry/graduate_form.html", {"form": form, "graduate": graduate}, status=status)
+        return self.page(graduate, form, status=status)
 
 
 class GraduateDeleteView(CardView):

@@ -16,14 +16,17 @@ import django_filters
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from opora.core.access import reach
 from opora.core.api import ScopedViewSet
+from opora.core.files import validate_scan
+from opora.core.filters import FilterSet, IdFilter
 from opora.core.roles import Role
+from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import Service, User
 from opora.registry.api import ScopedPrimaryKeyField
@@ -126,6 +129,10 @@ class CaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     current_level = serializers.SerializerMethodField(help_text="Уровень сопровождения, действующий сегодня")
     current_level_name = serializers.SerializerMethodField()
+    # Blank while the case is open: the schema says so (an open case has no reason of closure).
+    close_reason = serializers.ChoiceField(
+        choices=SupportCase.CloseReason.choices, allow_blank=True, read_only=True, label="Причина завершения"
+    )
 
     class Meta:
         model = SupportCase
@@ -311,7 +318,7 @@ class PlanSerializer(serializers.ModelSerializer):
     """A version of the plan with its goals and measures."""
 
     graduate = serializers.IntegerField(source="case.graduate_id", read_only=True)
-    level_name = serializers.CharField(source="level.name", read_only=True, default=None)
+    level_name = serializers.CharField(source="level.name", read_only=True, default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     goals = GoalSerializer(many=True, read_only=True)
     measures = MeasureSerializer(many=True, read_only=True)
@@ -344,9 +351,12 @@ class PlanSerializer(serializers.ModelSerializer):
 class JournalEntrySerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None)
-    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None)
+    domain_name = serializers.CharField(source="domain.name", read_only=True, default=None, allow_null=True)
+    service_kind_name = serializers.CharField(source="service_kind.name", read_only=True, default=None, allow_null=True)
     author_name = serializers.SerializerMethodField()
+    editable_until = serializers.SerializerMethodField(
+        help_text="До какого момента автор может исправить или удалить запись (срок задаёт регион); null — не исправляются"
+    )
 
     class Meta:
         model = JournalEntry
@@ -371,17 +381,28 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "author",
             "author_name",
             "created_at",
+            "editable_until",
         ]
         read_only_fields = fields
 
     def get_author_name(self, obj) -> str | None:
         return _name(obj.author)
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_editable_until(self, obj):
+        """Until when the author may correct or remove the entry (the region's period), or None."""
+        region = obj.graduate.service.region
+        if region.journal_edit_days <= 0:
+            return None
+        return serializers.DateTimeField().to_representation(obj.editable_until(region.journal_edit_days))
+
 
 class TransferSerializer(serializers.ModelSerializer):
     graduate_name = serializers.CharField(source="graduate.full_name", read_only=True, allow_null=True)
     from_service_name = serializers.CharField(source="from_service.display_name", read_only=True)
-    to_service_name = serializers.CharField(source="to_service.display_name", read_only=True, default=None)
+    to_service_name = serializers.CharField(
+        source="to_service.display_name", read_only=True, default=None, allow_null=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -444,7 +465,9 @@ def person_visible(transfer: Transfer, user) -> bool:
 
 class CaseCreateSerializer(serializers.Serializer):
     graduate = ScopedPrimaryKeyField(narrow=_in_scope(Graduate), queryset=Graduate.objects.all(), label="Выпускник")
-    identified_at = serializers.DateField(required=False, label="Дата выявления", help_text="По умолчанию — сегодня")
+    identified_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата выявления", help_text="По умолчанию — сегодня"
+    )
     identified_how = serializers.CharField(required=False, allow_blank=True, max_length=300, label="Как выявлен")
     specialist = ScopedPrimaryKeyField(
         narrow=staff_within_reach,
@@ -457,14 +480,29 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    contact_at = serializers.DateField(required=False, label="Дата контакта", help_text="По умолчанию — сегодня")
+    contact_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата контакта", help_text="По умолчанию — сегодня"
+    )
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        label="Запись в журнал",
+        help_text="Вносится в журнал с видом «Установление контакта»; по умолчанию — «Контакт установлен»",
+    )
 
 
 class SignContractSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
-    signed_at = serializers.DateField(label="Дата подписания")
-    starts_on = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)],
+        required=False,
+        label="Действует с",
+        help_text="По умолчанию — дата подписания",
+    )
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, label="Номер", help_text="По умолчанию — следующий «N/ГГГГ»"
     )
@@ -472,12 +510,14 @@ class SignContractSerializer(serializers.Serializer):
     graduate_obligations = serializers.CharField(allow_blank=True, label="Обязательства выпускника")
     termination_terms = serializers.CharField(required=False, allow_blank=True, label="Условия расторжения")
     level_reason = serializers.CharField(required=False, allow_blank=True, label="Обоснование уровня")
-    scan = serializers.FileField(required=False, label="Скан подписанного договора")
+    scan = serializers.FileField(required=False, label="Скан подписанного договора", validators=[validate_scan])
 
 
 class RenewContractSerializer(serializers.Serializer):
-    signed_at = serializers.DateField(label="Дата подписания")
-    ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
+    signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
+    ends_on = serializers.DateField(
+        validators=[date_validator(TERM)], required=False, label="Действует по", help_text="По умолчанию — год"
+    )
     number = serializers.CharField(required=False, allow_blank=True, max_length=40, label="Номер")
     help_agreed = serializers.CharField(
         required=False, allow_blank=True, label="Меры помощи", help_text="По умолчанию — как в прежнем договоре"
@@ -486,26 +526,32 @@ class RenewContractSerializer(serializers.Serializer):
         required=False, allow_blank=True, label="Обязательства выпускника", help_text="По умолчанию — прежние"
     )
     termination_terms = serializers.CharField(required=False, allow_blank=True, label="Условия расторжения")
-    scan = serializers.FileField(required=False, label="Скан подписанного договора")
+    scan = serializers.FileField(required=False, label="Скан подписанного договора", validators=[validate_scan])
 
 
 class ChangeLevelSerializer(serializers.Serializer):
     level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
     reason = serializers.CharField(allow_blank=True, label="Обоснование")
-    effective_from = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — сегодня")
+    effective_from = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Действует с", help_text="По умолчанию — сегодня"
+    )
     basis = serializers.ChoiceField(
         choices=LevelChange.Basis.choices, default=LevelChange.Basis.CONSILIUM, label="Основание"
     )
 
 
 class RefuseSerializer(serializers.Serializer):
-    closed_at = serializers.DateField(required=False, label="Дата отказа", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата отказа", help_text="По умолчанию — сегодня"
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="", label="Примечание")
 
 
 class CloseSerializer(serializers.Serializer):
     close_reason = serializers.ChoiceField(choices=SupportCase.CloseReason.choices, label="Причина завершения")
-    closed_at = serializers.DateField(required=False, label="Дата завершения", help_text="По умолчанию — сегодня")
+    closed_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата завершения", help_text="По умолчанию — сегодня"
+    )
     close_report = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -521,7 +567,7 @@ class ReassignSerializer(serializers.Serializer):
 
 
 class StartTransferSerializer(serializers.Serializer):
-    moved_at = serializers.DateField(label="Дата переезда")
+    moved_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата переезда")
     to_service = ScopedPrimaryKeyField(
         narrow=services_of_region,
         queryset=Service.objects.all(),
@@ -534,10 +580,13 @@ class StartTransferSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         max_length=300,
+        validators=[place_validator],
         label="Территория за пределами региона",
         help_text="Вместо службы региона: регион, муниципальное образование и орган, куда направляется уведомление",
     )
-    new_address = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    new_address = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=300, validators=[place_validator]
+    )
     recommendations = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -563,7 +612,9 @@ class DeclineTransferSerializer(serializers.Serializer):
 
 
 class NoticeSentSerializer(serializers.Serializer):
-    notice_sent_at = serializers.DateField(required=False, label="Дата направления", help_text="По умолчанию — сегодня")
+    notice_sent_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата направления", help_text="По умолчанию — сегодня"
+    )
 
 
 class EmptySerializer(serializers.Serializer):
@@ -574,14 +625,18 @@ class PlanCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    starts_on = serializers.DateField(required=False, label="Период с", help_text="По умолчанию — сегодня")
+    starts_on = serializers.DateField(
+        validators=[date_validator(PLANNED)], required=False, label="Период с", help_text="По умолчанию — сегодня"
+    )
     review_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=300, label="Причина пересмотра"
     )
 
 
 class ApprovePlanSerializer(serializers.Serializer):
-    approved_at = serializers.DateField(required=False, label="Дата утверждения", help_text="По умолчанию — сегодня")
+    approved_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата утверждения", help_text="По умолчанию — сегодня"
+    )
 
 
 class GoalCreateSerializer(serializers.Serializer):
@@ -610,7 +665,7 @@ class MeasureCreateSerializer(serializers.Serializer):
     responsible_name = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200, label="Кто именно"
     )
-    deadline = serializers.DateField(label="Срок")
+    deadline = serializers.DateField(validators=[date_validator(TERM)], label="Срок")
 
     def validate(self, attrs):
         if attrs.get("domain") is None and attrs.get("goal") is None:
@@ -627,14 +682,18 @@ class MeasureUpdateSerializer(serializers.Serializer):
     result = serializers.CharField(
         required=False, allow_blank=True, label="Результат", help_text="По умолчанию — прежний"
     )
-    done_at = serializers.DateField(required=False, allow_null=True, label="Дата выполнения")
+    done_at = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, allow_null=True, label="Дата выполнения"
+    )
 
 
 class JournalEntryCreateSerializer(serializers.Serializer):
     case = ScopedPrimaryKeyField(
         narrow=_in_scope(SupportCase), queryset=SupportCase.objects.all(), label="Сопровождение"
     )
-    date = serializers.DateField(required=False, label="Дата", help_text="По умолчанию — сегодня")
+    date = serializers.DateField(
+        validators=[date_validator(FACT)], required=False, label="Дата", help_text="По умолчанию — сегодня"
+    )
     kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, label="Вид")
     domain = ScopedPrimaryKeyField(
         narrow=usable_domains, queryset=Domain.objects.all(), required=False, allow_null=True, label="Сфера"
@@ -657,14 +716,43 @@ class JournalEntryCreateSerializer(serializers.Serializer):
     )
 
 
+class JournalEntryUpdateSerializer(serializers.Serializer):
+    """A correction of an entry: what the request names changes, the rest stays as the row holds it."""
+
+    date = serializers.DateField(required=False, label="Дата")
+    kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices, required=False, label="Вид")
+    domain = ScopedPrimaryKeyField(
+        narrow=usable_domains, queryset=Domain.objects.all(), required=False, allow_null=True, label="Сфера"
+    )
+    service_kind = ScopedPrimaryKeyField(
+        narrow=usable_service_kinds, queryset=ServiceKind.objects.all(), required=False, allow_null=True, label="Услуга"
+    )
+    text = serializers.CharField(required=False, allow_blank=True, label="Что сделано")
+    result = serializers.CharField(required=False, allow_blank=True, label="Результат")
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=24 * 60, label="Длительность, мин."
+    )
+    participants = serializers.CharField(required=False, allow_blank=True, max_length=300, label="Участники")
+
+
+class JournalEntryRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        label="Причина удаления",
+        help_text="Обязательна, когда запись удаляет не её автор (координатор службы)",
+    )
+
+
 # --- Filters ----------------------------------------------------------------------------------------
 
 
-class CaseFilter(django_filters.FilterSet):
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class CaseFilter(FilterSet):
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     status = django_filters.ChoiceFilter(choices=SupportCase.Status.choices, label="Статус")
-    specialist = django_filters.NumberFilter(field_name="specialist_id", label="Специалист")
-    level = django_filters.NumberFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
+    specialist = IdFilter(field_name="specialist_id", label="Специалист")
+    level = IdFilter(field_name="current_level_id", label="Уровень, действующий сегодня")
     on_support = django_filters.BooleanFilter(method="filter_on_support", label="На сопровождении сегодня")
 
     class Meta:
@@ -676,11 +764,11 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=on_support) if value else queryset.exclude(pk__in=on_support)
 
 
-class ByCaseFilter(django_filters.FilterSet):
+class ByCaseFilter(FilterSet):
     """Records of a case: filtered by the case or by the graduate."""
 
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="case__graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="case__graduate_id", label="Выпускник")
 
 
 class ContractFilter(ByCaseFilter):
@@ -703,10 +791,10 @@ class PlanFilter(ByCaseFilter):
         fields = ["case", "graduate", "status"]
 
 
-class MeasureFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", label="План")
-    case = django_filters.NumberFilter(field_name="plan__case_id", label="Сопровождение")
-    goal = django_filters.NumberFilter(field_name="goal_id", label="Цель")
+class MeasureFilter(FilterSet):
+    plan = IdFilter(field_name="plan_id", label="План")
+    case = IdFilter(field_name="plan__case_id", label="Сопровождение")
+    goal = IdFilter(field_name="goal_id", label="Цель")
     status = django_filters.ChoiceFilter(choices=PlanMeasure.Status.choices, label="Статус")
 
     class Meta:
@@ -714,9 +802,9 @@ class MeasureFilter(django_filters.FilterSet):
         fields = ["plan", "case", "goal", "status"]
 
 
-class JournalFilter(django_filters.FilterSet):
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+class JournalFilter(FilterSet):
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="С даты")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="По дату")
     kind = django_filters.ChoiceFilter(choices=JournalEntry.Kind.choices, label="Вид")
@@ -726,15 +814,15 @@ class JournalFilter(django_filters.FilterSet):
         fields = ["case", "graduate", "date_from", "date_to", "kind"]
 
 
-class TransferFilter(django_filters.FilterSet):
+class TransferFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Transfer.Status.choices, label="Статус")
     direction = django_filters.ChoiceFilter(
         choices=[("incoming", "Входящие (в мою службу)"), ("outgoing", "Исходящие (из моей службы)")],
         method="filter_direction",
         label="Направление",
     )
-    case = django_filters.NumberFilter(field_name="case_id", label="Сопровождение")
-    graduate = django_filters.NumberFilter(field_name="graduate_id", label="Выпускник")
+    case = IdFilter(field_name="case_id", label="Сопровождение")
+    graduate = IdFilter(field_name="graduate_id", label="Выпускник")
 
     class Meta:
         model = Transfer
@@ -826,7 +914,9 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         case = self.get_object()
         data = self.validated()
         return self.fresh(
-            services.establish_contact(case, actor=request.user, on=data.get("contact_at"), request=request)
+            services.establish_contact(
+                case, actor=request.user, on=data.get("contact_at"), text=data.get("text", ""), request=request
+            )
         )
 
     @extend_schema(
@@ -1063,7 +1153,12 @@ class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         data = self.validated()
         return self.fresh(services.approve_plan(plan, actor=request.user, on=data.get("approved_at"), request=request))
 
-    @extend_schema(summary="Добавить цель плана", request=GoalCreateSerializer, responses={201: GoalSerializer})
+    @extend_schema(
+        summary="Добавить цель плана",
+        description="Только в проект плана: утверждённый план меняется новой версией (POST /plans/).",
+        request=GoalCreateSerializer,
+        responses={201: GoalSerializer, 400: OpenApiResponse(description="План утверждён или не действует")},
+    )
     @action(detail=True, methods=["post"])
     def goals(self, request, pk=None):
         plan = self.get_object()
@@ -1077,9 +1172,12 @@ class PlanViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     retrieve=extend_schema(summary="Мероприятие плана"),
     create=extend_schema(
         summary="Добавить мероприятие в план",
-        description="Срок должен быть в периоде плана.",
+        description=(
+            "Только в проект плана: утверждённый план меняется новой версией (POST /plans/). "
+            "Срок должен быть в периоде плана."
+        ),
         request=MeasureCreateSerializer,
-        responses={201: MeasureSerializer},
+        responses={201: MeasureSerializer, 400: OpenApiResponse(description="План утверждён, срок вне периода")},
     ),
     partial_update=extend_schema(
         summary="Отметить ход мероприятия: статус и результат",
@@ -1131,15 +1229,69 @@ class MeasureViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
         request=JournalEntryCreateSerializer,
         responses={201: JournalEntrySerializer},
     ),
+    partial_update=extend_schema(
+        summary="Исправить запись журнала (автор, в срок, установленный регионом)",
+        description=(
+            "Нужен заголовок If-Match с ETag записи; пишутся только изменившиеся поля, прежние значения "
+            "остаются в истории. Чужая запись или истёкший срок — 400 с объяснением."
+        ),
+        request=JournalEntryUpdateSerializer,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: JournalEntrySerializer, **PRECONDITION_RESPONSES},
+    ),
+    destroy=extend_schema(
+        summary="Удалить ошибочную запись журнала",
+        description=(
+            "Автор — в срок, установленный регионом; координатор службы — в любое время, с причиной. "
+            "Запись исчезает из журнала и счёта, но остаётся в истории. Нужен заголовок If-Match."
+        ),
+        request=JournalEntryRemoveSerializer,
+        parameters=[IF_MATCH],
+        responses={204: None, **PRECONDITION_RESPONSES},
+    ),
 )
 class JournalViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """Contacts and services. Filters: case, graduate, date_from, date_to, kind."""
+    """Contacts and services. Filters: case, graduate, date_from, date_to, kind.
 
-    queryset = JournalEntry.objects.select_related("graduate", "domain", "service_kind", "author")
+    PATCH corrects and DELETE removes an entry, both with If-Match. They need «change» on the
+    entry (a colleague of the service sees it, so it is no 404 for them); who may and until when
+    is the workflow's rule (services.journal_refusal), refused with 400 and the reason.
+    """
+
+    queryset = JournalEntry.objects.select_related(
+        "graduate", "graduate__service__region", "domain", "service_kind", "author"
+    )
     serializer_class = JournalEntrySerializer
     filterset_class = JournalFilter
     ordering_fields = ["date", "id"]
-    input_serializers = {"create": JournalEntryCreateSerializer}
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    precondition_methods = ("PUT", "PATCH", "DELETE")
+    method_scope_actions = {"DELETE": "change"}
+    input_serializers = {
+        "create": JournalEntryCreateSerializer,
+        "partial_update": JournalEntryUpdateSerializer,
+        "destroy": JournalEntryRemoveSerializer,
+    }
+
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        data = self.validated()
+        entry = services.update_journal_entry(
+            entry, actor=request.user, expected_revision=self.expected_revision, request=request, **data
+        )
+        return self.output(self.queryset.get(pk=entry.pk))
+
+    def destroy(self, request, pk=None):
+        entry = self.get_object()
+        data = self.validated()
+        services.remove_journal_entry(
+            entry,
+            actor=request.user,
+            reason=data.get("reason", ""),
+            expected_revision=self.expected_revision,
+            request=request,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def create(self, request):
         data = self.validated()

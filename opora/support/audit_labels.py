@@ -19,6 +19,7 @@ NOTICE_FIELDS = {
     "identification_place": _("место первичного выявления"),
     "housing": _("жилищная ситуация"),
     "housing_right": _("право на обеспечение жильём"),
+    "housing_on_list": _("включён в список на обеспечение жильём"),
     "phone": _("телефон"),
     "support_status": _("статус сопровождения"),
     "support_level": _("уровень сопровождения"),
@@ -48,5 +49,6 @@ SUPPORT_LABELS = {
     "transfer_status": (_("статус передачи"), Transfer.Status.choices),
     "transfer_notice_sent": (_("уведомление о переезде направлено"), None),
     "transfer_decline_reason": (_("причина отказа в принятии"), None),
+    "contract_ended_on_move": (_("договор прекращён в связи с переездом"), None),
     "notice": (_("в уведомление переданы сведения"), NOTICE_FIELDS),
 }

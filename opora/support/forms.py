@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opora.core.files import validate_scan
 from opora.core.forms import BootstrapFormMixin, DateInput
+from opora.core.uploads import KeepFileInput, KeepUploadsMixin
+from opora.core.validators import FACT, PLANNED, TERM, date_validator, place_validator, support_ends_on
 from opora.core.versioning import RevisionFormMixin
-from opora.org.models import Service
-from opora.registry.forms import check_scan_content, check_upload_size
+from opora.org.models import Service, User
 from opora.support.models import (
-    SCAN_EXTENSIONS,
     Contract,
     Domain,
     JournalEntry,
@@ -41,8 +41,9 @@ def _scan_field() -> forms.FileField:
     return forms.FileField(
         label=_("Скан подписанного договора"),
         required=False,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
-        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        # The contract's own validator (type, size, real content), as the API and the service run it.
+        validators=[validate_scan],
+        widget=KeepFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
         help_text=_("PDF, JPG или PNG, не более %(mb)s МБ.") % {"mb": settings.OPORA_MAX_SCAN_MB},
     )
 
@@ -57,14 +58,8 @@ class SupportForm(BootstrapFormMixin, forms.Form):
                 field.widget.attrs.setdefault("required", True)
 
 
-class ScanMixin:
-    def clean_scan(self):
-        upload = self.cleaned_data.get("scan")
-        if upload:
-            check_upload_size(upload, settings.OPORA_MAX_SCAN_MB)
-            # The first bytes must be those of a PDF, JPEG or PNG: a renamed program is refused.
-            check_scan_content(upload)
-        return upload
+class ScanMixin(KeepUploadsMixin):
+    """A form with the contract's scan: a scan chosen when another field has an error is kept."""
 
 
 def region_levels(region_id: int):
@@ -75,11 +70,22 @@ def region_domains(region_id: int):
     return Domain.objects.filter(region_id=region_id, is_active=True).order_by("order", "name")
 
 
+def _say_support_ends(field: forms.Field, birth_date) -> None:
+    """The contract's end field names the last day a contract may run: the day before the 23rd birthday."""
+    if birth_date is not None:
+        field.help_text = _("%(default)s Не позже %(date)s: в этот день выпускнику ещё нет 23 лет.") % {
+            "default": field.help_text,
+            "date": support_ends_on(birth_date).strftime("%d.%m.%Y"),
+        }
+
+
 # --- The case ------------------------------------------------------------------------------------
 
 
 class OpenCaseForm(SupportForm):
-    identified_at = forms.DateField(label=_("Дата выявления"), widget=DateInput(), initial=timezone.localdate)
+    identified_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата выявления"), widget=DateInput(), initial=timezone.localdate
+    )
     how = forms.CharField(
         label=_("Как выявлен"),
         max_length=300,
@@ -89,7 +95,17 @@ class OpenCaseForm(SupportForm):
 
 
 class ContactForm(SupportForm):
-    contact_at = forms.DateField(label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate)
+    """«Контакт установлен»: the date, and what to write in the journal about it."""
+
+    contact_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата контакта"), widget=DateInput(), initial=timezone.localdate
+    )
+    text = forms.CharField(
+        label=_("Запись в журнал"),
+        required=False,
+        widget=_textarea(1, placeholder=_("Контакт установлен")),
+        help_text=_("Если пусто — «Контакт установлен»."),
+    )
 
 
 class ContractForm(ScanMixin, SupportForm):
@@ -105,12 +121,22 @@ class ContractForm(ScanMixin, SupportForm):
         help_text=_("Если пусто — «Уровень определён при заключении договора»."),
     )
     number = forms.CharField(label=_("Номер договора"), max_length=40, required=False)
-    signed_at = forms.DateField(label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate)
+    signed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate
+    )
     starts_on = forms.DateField(
-        label=_("Действует с"), widget=DateInput(), required=False, help_text=_("Если пусто — с даты подписания.")
+        validators=[date_validator(PLANNED)],
+        label=_("Действует с"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — с даты подписания."),
     )
     ends_on = forms.DateField(
-        label=_("Действует по"), widget=DateInput(), required=False, help_text=_("Если пусто — один год.")
+        validators=[date_validator(TERM)],
+        label=_("Действует по"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — один год, но не дольше, чем до 23 лет выпускника."),
     )
     help_agreed = forms.CharField(label=_("Меры помощи, о которых договорились"), widget=_textarea(3))
     graduate_obligations = forms.CharField(
@@ -129,9 +155,10 @@ class ContractForm(ScanMixin, SupportForm):
     )
     scan = _scan_field()
 
-    def __init__(self, *args, region_id: int, next_number: str = "", **kwargs):
+    def __init__(self, *args, region_id: int, next_number: str = "", birth_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = region_levels(region_id)
+        _say_support_ends(self.fields["ends_on"], birth_date)
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 
@@ -155,19 +182,25 @@ class RenewForm(ScanMixin, SupportForm):
     """Renewing a contract for a new term; the terms start as the old contract's."""
 
     number = forms.CharField(label=_("Номер нового договора"), max_length=40, required=False)
-    signed_at = forms.DateField(label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate)
+    signed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата подписания"), widget=DateInput(), initial=timezone.localdate
+    )
     ends_on = forms.DateField(
+        validators=[date_validator(TERM)],
         label=_("Действует по"),
         widget=DateInput(),
         required=False,
-        help_text=_("Если пусто — один год со дня, следующего за окончанием прежнего договора."),
+        help_text=_(
+            "Если пусто — один год со дня, следующего за окончанием прежнего договора, "
+            "но не дольше, чем до 23 лет выпускника."
+        ),
     )
     help_agreed = forms.CharField(label=_("Меры помощи, о которых договорились"), widget=_textarea(3))
     graduate_obligations = forms.CharField(label=_("Обязательства выпускника"), widget=_textarea(3))
     termination_terms = forms.CharField(label=_("Условия расторжения"), required=False, widget=_textarea(2))
     scan = _scan_field()
 
-    def __init__(self, *args, contract: Contract, next_number: str = "", **kwargs):
+    def __init__(self, *args, contract: Contract, next_number: str = "", birth_date=None, **kwargs):
         kwargs.setdefault(
             "initial",
             {
@@ -177,6 +210,7 @@ class RenewForm(ScanMixin, SupportForm):
             },
         )
         super().__init__(*args, **kwargs)
+        _say_support_ends(self.fields["ends_on"], birth_date)
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 
@@ -197,7 +231,9 @@ class LevelChangeForm(SupportForm):
     level = forms.ModelChoiceField(
         label=_("Новый уровень"), queryset=SupportLevel.objects.none(), empty_label=_("— выберите уровень —")
     )
-    effective_from = forms.DateField(label=_("Действует с"), widget=DateInput(), initial=timezone.localdate)
+    effective_from = forms.DateField(
+        validators=[date_validator(PLANNED)], label=_("Действует с"), widget=DateInput(), initial=timezone.localdate
+    )
     basis = forms.ChoiceField(
         label=_("Основание"),
         choices=[c for c in LevelChange.Basis.choices if c[0] != LevelChange.Basis.INITIAL],
@@ -211,7 +247,9 @@ class LevelChangeForm(SupportForm):
 
 
 class RefuseForm(SupportForm):
-    closed_at = forms.DateField(label=_("Дата отказа"), widget=DateInput(), initial=timezone.localdate)
+    closed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата отказа"), widget=DateInput(), initial=timezone.localdate
+    )
     note = forms.CharField(
         label=_("Комментарий"),
         required=False,
@@ -224,7 +262,9 @@ class CloseForm(SupportForm):
     close_reason = forms.ChoiceField(
         label=_("Причина завершения"), choices=[("", "—")] + SupportCase.CloseReason.choices
     )
-    closed_at = forms.DateField(label=_("Дата завершения"), widget=DateInput(), initial=timezone.localdate)
+    closed_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата завершения"), widget=DateInput(), initial=timezone.localdate
+    )
     close_report = forms.CharField(
         label=_("Итоговое заключение"),
         required=False,
@@ -247,10 +287,13 @@ class TransferForm(SupportForm):
         label=_("…или территория за пределами региона"),
         max_length=300,
         required=False,
+        validators=[place_validator],
         help_text=_("Регион, муниципальное образование и орган, куда направляется уведомление."),
     )
-    moved_at = forms.DateField(label=_("Дата переезда"), widget=DateInput(), initial=timezone.localdate)
-    new_address = forms.CharField(label=_("Новый адрес"), max_length=300, required=False)
+    moved_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата переезда"), widget=DateInput(), initial=timezone.localdate
+    )
+    new_address = forms.CharField(label=_("Новый адрес"), max_length=300, required=False, validators=[place_validator])
     recommendations = forms.CharField(label=_("Рекомендации принимающей службе"), required=False, widget=_textarea(4))
 
     def __init__(self, *args, graduate, **kwargs):
@@ -266,6 +309,34 @@ class TransferActionForm(SupportForm):
     """The buttons of a transfer (notice sent, cancel, accept): nothing to fill, errors only."""
 
 
+class TransferAcceptForm(SupportForm):
+    """Accepting a transfer, on its confirmation page: who leads the case now, and the confirmation itself.
+
+    ``confirmed`` comes only from the confirmation page: a POST without it (a stale button, a
+    double submit from elsewhere) accepts nothing and shows the page instead.
+    """
+
+    specialist = forms.ModelChoiceField(
+        label=_("Специалист, который будет вести сопровождение"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— не назначен —"),
+    )
+    confirmed = forms.BooleanField(widget=forms.HiddenInput, required=True)
+
+    def __init__(self, *args, transfer, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirmed"].error_messages["required"] = _(
+            "Подтвердите принятие на странице передачи: выпускник переходит в вашу службу только после подтверждения."
+        )
+        staff = User.objects.filter(
+            service_id=transfer.to_service_id, role__in=("specialist", "coordinator"), is_active=True
+        ).order_by("last_name", "first_name", "id")
+        self.fields["specialist"].queryset = staff
+        if user.role == "specialist" and user.service_id == transfer.to_service_id:
+            self.fields["specialist"].initial = user.pk
+
+
 class TransferDeclineForm(SupportForm):
     """Declining a transfer: the reason, which the service requires (its refusal shows at the field)."""
 
@@ -277,6 +348,7 @@ class TransferDeclineForm(SupportForm):
 
 class PlanCreateForm(SupportForm):
     starts_on = forms.DateField(
+        validators=[date_validator(PLANNED)],
         label=_("Период плана с"),
         widget=DateInput(),
         initial=timezone.localdate,
@@ -316,7 +388,7 @@ class MeasureForm(SupportForm):
     responsible_name = forms.CharField(
         label=_("Кто именно"), max_length=200, required=False, help_text=_("Организация, наставник, специалист.")
     )
-    deadline = forms.DateField(label=_("Срок"), widget=DateInput())
+    deadline = forms.DateField(validators=[date_validator(TERM)], label=_("Срок"), widget=DateInput())
 
     def __init__(self, *args, plan: SupportPlan, region_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,12 +422,18 @@ class MeasureUpdateForm(RevisionFormMixin, SupportForm):
     status = forms.ChoiceField(label=_("Статус"), choices=PlanMeasure.Status.choices)
     result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
     done_at = forms.DateField(
-        label=_("Дата выполнения"), widget=DateInput(), required=False, help_text=_("Если пусто — сегодня.")
+        validators=[date_validator(FACT)],
+        label=_("Дата выполнения"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Если пусто — сегодня."),
     )
 
 
 class PlanApproveForm(SupportForm):
-    approved_at = forms.DateField(label=_("Дата утверждения"), widget=DateInput(), required=False)
+    approved_at = forms.DateField(
+        validators=[date_validator(FACT)], label=_("Дата утверждения"), widget=DateInput(), required=False
+    )
 
 
 # --- The journal ---------------------------------------------------------------------------------
@@ -379,7 +457,13 @@ MORE_KINDS = [
 class JournalForm(SupportForm):
     """A journal entry: the quick part (date, kind, text) and the details behind «Подробнее»."""
 
-    date = forms.DateField(label=_("Дата"), widget=DateInput(), required=False, initial=timezone.localdate)
+    date = forms.DateField(
+        validators=[date_validator(FACT)],
+        label=_("Дата"),
+        widget=DateInput(),
+        required=False,
+        initial=timezone.localdate,
+    )
     kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices, initial=Kind.PHONE, widget=forms.RadioSelect)
     text = forms.CharField(
         label=_("Что сделано"),
@@ -460,3 +544,71 @@ class JournalForm(SupportForm):
             "participants": data["participants"],
             "measure": data["measure"],
         }
+
+
+class JournalEditForm(RevisionFormMixin, SupportForm):
+    """Correcting a journal entry (its author, within the region's period): the entry's own words and facts.
+
+    The case, the graduate and the link to a plan measure stay as entered. Field ids are
+    prefixed with the entry, so that several entries may be edited on one page.
+    """
+
+    date = forms.DateField(label=_("Дата"), widget=DateInput())
+    kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices)
+    text = forms.CharField(label=_("Что сделано"), widget=_textarea(3))
+    domain = forms.ModelChoiceField(
+        label=_("Сфера"), queryset=Domain.objects.none(), required=False, empty_label=_("— не указана —")
+    )
+    service_kind = forms.ModelChoiceField(
+        label=_("Услуга"), queryset=ServiceKind.objects.none(), required=False, empty_label=_("— не указана —")
+    )
+    result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
+    duration_minutes = forms.IntegerField(
+        label=_("Длительность, мин."),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    participants = forms.CharField(label=_("Участники"), max_length=300, required=False)
+
+    MAIN_FIELDS = ("date", "kind", "text")
+    DETAIL_FIELDS = ("domain", "service_kind", "result", "duration_minutes", "participants")
+
+    def __init__(self, data=None, *args, entry: JournalEntry, region_id: int, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {name: getattr(entry, name) for name in JournalEntry.EDITABLE_FIELDS})
+        kwargs.setdefault("auto_id", f"id_entry{entry.pk}_%s")
+        super().__init__(data, *args, revision=entry.revision, **kwargs)
+        self.fields["domain"].queryset = region_domains(region_id)
+        self.fields["service_kind"].queryset = ServiceKind.objects.filter(region_id=region_id, is_active=True).order_by(
+            "order", "name"
+        )
+
+    def main_fields(self):
+        return [self[name] for name in self.MAIN_FIELDS]
+
+    def detail_fields(self):
+        return [self[name] for name in self.DETAIL_FIELDS]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in JournalEntry.EDITABLE_FIELDS}
+
+
+class JournalRemoveForm(RevisionFormMixin, SupportForm):
+    """Removing an entry made by mistake: the reason (required when it is not one's own entry)."""
+
+    reason = forms.CharField(
+        label=_("Причина удаления"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Например: внесена не тому выпускнику")}),
+    )
+
+    def __init__(self, *args, entry: JournalEntry, reason_required: bool, **kwargs):
+        kwargs.setdefault("auto_id", f"id_remove{entry.pk}_%s")
+        super().__init__(*args, revision=entry.revision, **kwargs)
+        if reason_required:
+            self.fields["reason"].required = True
+            self.fields["reason"].widget.attrs["required"] = True

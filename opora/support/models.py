@@ -9,18 +9,43 @@ service (``Graduate.incoming_service``) only sees it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opora.core.access import RestrictedQuerySet, Scope
+from opora.core.files import validate_scan
 from opora.core.versioning import Revisioned
 from opora.registry.models import Graduate
 
-SCAN_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+# A number or a letter a person typed at the start of an item («1.», «2)», «3.1.», «а)»): the
+# documents number the items themselves, so a typed number would show twice («2.1.1. 1. …»).
+_ITEM_MARKER = re.compile(
+    r"^\s*(?:[-–—•*·]+\s*|\(?\d{1,2}(?:\.\d{1,2})*[.)]\s+|\d{1,2}(?:\.\d{1,2})+\s+(?=[А-ЯЁA-Z])|\(?[а-яёa-z]\)\s+)"
+)
+
+
+def numbered_items(text: str) -> list[str]:
+    """A multi-line text as its items: non-empty lines without the list markers typed before them."""
+    out = []
+    for line in (text or "").splitlines():
+        previous = None
+        while previous != line:  # «1. - Содействие» loses both markers
+            previous, line = line, _ITEM_MARKER.sub("", line, count=1)
+        line = line.strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# What a contract's termination clause says of a move (the default template's 5.1 does too).
+_MOVING_WORDS = ("переезд", "переезж", "места жительства", "место жительства", "другую территорию")
+# The section of the contract's termination terms (opora/docs/default_templates/build.py, section 5).
+TERMINATION_SECTION = 5
 
 
 class SupportLevel(models.Model):
@@ -213,7 +238,7 @@ class Contract(Revisioned):
         _("скан подписанного договора"),
         upload_to="contracts/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(SCAN_EXTENSIONS)],
+        validators=[validate_scan],
     )
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewal", verbose_name=_("продление")
@@ -245,6 +270,21 @@ class Contract(Revisioned):
 
     def is_in_force(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on and (self.terminated_at is None or self.terminated_at > day)
+
+    def moving_clause(self) -> str:
+        """The clause («5.1») of the contract by which it ends when the graduate moves away, or "".
+
+        Without terms of its own the contract has the default ones, whose 5.1 ends it on a move;
+        with its own, the first item that speaks of a move (the items are numbered 5.1, 5.2, …).
+        """
+        items = numbered_items(self.termination_terms)
+        if not items:
+            return f"{TERMINATION_SECTION}.1"
+        for number, item in enumerate(items, 1):
+            lowered = item.lower()
+            if any(word in lowered for word in _MOVING_WORDS):
+                return f"{TERMINATION_SECTION}.{number}"
+        return ""
 
 
 class LevelChange(models.Model):
@@ -399,10 +439,29 @@ class PlanMeasure(Revisioned):
         return self.status in self.OPEN_STATUSES and self.deadline < today
 
 
+class LiveJournalManager(models.Manager.from_queryset(RestrictedQuerySet)):
+    """The journal as everyone reads and counts it: without the entries removed by mistake.
+
+    A removed entry is kept (soft-deleted) so that its history stays readable, but it is
+    hidden here, in the default manager, so that no list, count, caseload or document can
+    forget to leave it out. ``JournalEntry.all_objects`` reaches it (the history, the locks).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class JournalEntry(Revisioned):
-    """A contact or a service in the support journal (карта сопровождения, аналитический журнал)."""
+    """A contact or a service in the support journal (карта сопровождения, аналитический журнал).
+
+    Its author may correct or remove it within the region's period (``Region.journal_edit_days``,
+    counted from when it was entered); the service's coordinator may remove an erroneous one.
+    Every correction and removal is in the audit log with the previous values; a removed entry
+    stays in the table, marked removed (who, when, why), hidden from the journal and its counts.
+    """
 
     class Kind(models.TextChoices):
+        CONTACT = "contact", _("Установление контакта")
         PHONE = "phone", _("Телефонный звонок")
         MEETING = "meeting", _("Встреча")
         HOME_VISIT = "home_visit", _("Посещение на дому (социальный патронат)")
@@ -413,7 +472,15 @@ class JournalEntry(Revisioned):
         OTHER = "other", _("Другое")
 
     # Kinds that count as a contact with the graduate for the level's norm.
-    CONTACT_KINDS = (Kind.PHONE, Kind.MEETING, Kind.HOME_VISIT, Kind.ACCOMPANYING, Kind.GROUP_EVENT, Kind.MESSENGER)
+    CONTACT_KINDS = (
+        Kind.CONTACT,
+        Kind.PHONE,
+        Kind.MEETING,
+        Kind.HOME_VISIT,
+        Kind.ACCOMPANYING,
+        Kind.GROUP_EVENT,
+        Kind.MESSENGER,
+    )
 
     case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="journal")
     graduate = models.ForeignKey("registry.Graduate", on_delete=models.CASCADE, related_name="journal_entries")
@@ -441,12 +508,28 @@ class JournalEntry(Revisioned):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    removed_at = models.DateTimeField(_("удалена"), null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("кто удалил"),
+    )
+    removed_reason = models.CharField(_("причина удаления"), max_length=300, blank=True, editable=False)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = LiveJournalManager()
+    all_objects = RestrictedQuerySet.as_manager()
     access_scope = Graduate.access_scope.through("graduate")
     person_path = "graduate"
 
+    # What a correction may change (the case, the graduate and the author stay).
+    EDITABLE_FIELDS = ("date", "kind", "domain", "service_kind", "text", "result", "duration_minutes", "participants")
+
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = _("запись журнала сопровождения")
         verbose_name_plural = _("журнал сопровождения")
         ordering = ["-date", "-id"]
@@ -458,6 +541,14 @@ class JournalEntry(Revisioned):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.get_kind_display()}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    def editable_until(self, days: int) -> dt.datetime:
+        """The moment the author's period of correction ends (``days`` after the entry was entered)."""
+        return self.created_at + dt.timedelta(days=days)
 
 
 class Transfer(Revisioned):

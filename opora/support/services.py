@@ -14,7 +14,6 @@ The case's state machine::
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -29,6 +28,7 @@ from opora.core import audit
 from opora.core.access import allowed_actions
 from opora.core.errors import DomainError
 from opora.core.models import AuditEvent
+from opora.core.validators import PLANNED, add_months, check_date, check_place, contract_term
 from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
 from opora.org.models import Service
 from opora.registry.models import Graduate
@@ -61,20 +61,14 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _not_future(day: dt.date, field: str) -> None:
-    if day > _today():
-        raise DomainError(_("Дата не может быть в будущем."), field=field)
+def _fact(day: dt.date, field: str, graduate: Graduate) -> None:
+    """A date of something that happened to the graduate: not in the future, not before their birth
+    (and within the bounds of opora.core.validators, checked before any date arithmetic)."""
+    check_date(day, field=field, birth_date=graduate.birth_date)
 
 
 def _transition(case: SupportCase, to: str) -> None:
@@ -213,7 +207,7 @@ def open_case(
 ) -> SupportCase:
     """Open a new episode of support (выявлен). A graduate has at most one open case."""
     identified_at = identified_at or _today()
-    _not_future(identified_at, "identified_at")
+    _fact(identified_at, "identified_at", graduate)
     if specialist is not None:
         _check_specialist(specialist, graduate.service_id, "specialist")
     if SupportCase.objects.filter(graduate=graduate, status__in=SupportCase.OPEN_STATUSES).exists():
@@ -233,17 +227,41 @@ def open_case(
 
 
 @transaction.atomic
-def establish_contact(case: SupportCase, *, actor, on: dt.date | None = None, request=None) -> SupportCase:
-    """Контакт установлен: the graduate has been reached and agreed to talk."""
+def establish_contact(
+    case: SupportCase, *, actor, on: dt.date | None = None, text: str = "", request=None
+) -> SupportCase:
+    """Контакт установлен: the graduate has been reached and agreed to talk.
+
+    The contact itself goes into the journal (kind «установление контакта», on the contact's
+    date, with ``text`` or «Контакт установлен»), in the same transaction: the journal is
+    where the specialist and the caseload's contact norm look for the last contact.
+    """
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "contact_at")
+    _fact(on, "contact_at", case.graduate)
     _transition(case, Status.CONTACT)
     if on < case.identified_at:
         raise DomainError(_("Контакт не может быть установлен раньше выявления."), field="contact_at")
     case.status, case.contact_at = Status.CONTACT, on
     save_bumped(case, ["status", "contact_at"])
-    _log(case, actor, request, {"support_status": [Status.IDENTIFIED, Status.CONTACT]})
+    entry = JournalEntry.objects.create(
+        case=case,
+        graduate_id=case.graduate_id,
+        author=actor,
+        date=on,
+        kind=JournalEntry.Kind.CONTACT,
+        text=(text or "").strip() or _("Контакт установлен"),
+    )
+    _log(
+        case,
+        actor,
+        request,
+        {
+            "support_status": [Status.IDENTIFIED, Status.CONTACT],
+            "journal": [None, entry.date.isoformat()],
+            "journal_kind": [None, entry.kind],
+        },
+    )
     return case
 
 
@@ -283,7 +301,7 @@ def sign_contract(
     """
     case = _lock(case)
     _transition(case, Status.ACTIVE)
-    _not_future(signed_at, "signed_at")
+    _fact(signed_at, "signed_at", case.graduate)
     if case.contact_at and signed_at < case.contact_at:
         raise DomainError(_("Договор не может быть подписан раньше установления контакта."), field="signed_at")
     graduate = case.graduate
@@ -297,11 +315,21 @@ def sign_contract(
         )
     if level.region_id != graduate.service.region_id or not level.is_active:
         raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+    starts_on = starts_on or signed_at
+    check_date(
+        starts_on,
+        kind=PLANNED,
+        field="starts_on",
+        birth_date=graduate.birth_date,
+        not_before=case.identified_at,
+        not_before_message=_("Договор не может начать действовать раньше выявления выпускника (%(date)s).")
+        % {"date": case.identified_at.strftime("%d.%m.%Y")},
+    )
     contract = _create_contract(
         case,
         actor=actor,
         signed_at=signed_at,
-        starts_on=starts_on or signed_at,
+        starts_on=starts_on,
         ends_on=ends_on,
         number=number,
         help_agreed=help_agreed,
@@ -347,9 +375,10 @@ def _create_contract(
     renewed_from=None,
 ) -> Contract:
     service = case.graduate.service
-    ends_on = ends_on or add_months(starts_on, 12) - dt.timedelta(days=1)
-    if ends_on < starts_on:
-        raise DomainError(_("Договор не может закончиться раньше, чем начнёт действовать."), field="ends_on")
+    # A year by default, never past the day before the 23rd birthday (opora.core.validators).
+    ends_on = contract_term(starts_on, ends_on, birth_date=case.graduate.birth_date)
+    if ends_on < signed_at:
+        raise DomainError(_("Договор не может закончиться раньше, чем подписан."), field="ends_on")
     if not help_agreed.strip():
         raise DomainError(_("Укажите меры помощи, о которых договорились."), field="help_agreed")
     if not graduate_obligations.strip():
@@ -414,7 +443,13 @@ def renew_contract(
         raise DomainError(_("Продлить можно договор только по действующему сопровождению."))
     if hasattr(contract, "renewal"):
         raise DomainError(_("Этот договор уже продлён."))
-    _not_future(signed_at, "signed_at")
+    _fact(signed_at, "signed_at", case.graduate)
+    if signed_at < contract.signed_at:
+        raise DomainError(
+            _("Продление не может быть подписано раньше прежнего договора (%(date)s).")
+            % {"date": contract.signed_at.strftime("%d.%m.%Y")},
+            field="signed_at",
+        )
     starts_on = max(contract.ends_on + dt.timedelta(days=1), signed_at)
     renewal = _create_contract(
         case,
@@ -449,6 +484,7 @@ def change_level(
     if case.status != Status.ACTIVE:
         raise DomainError(_("Уровень меняют только по действующему сопровождению."))
     effective_from = effective_from or _today()
+    check_date(effective_from, kind=PLANNED, field="effective_from", birth_date=case.graduate.birth_date)
     if not reason.strip():
         raise DomainError(_("Укажите обоснование смены уровня."), field="reason")
     if case.activated_at and effective_from < case.activated_at:
@@ -470,7 +506,7 @@ def refuse(case: SupportCase, *, actor, on: dt.date | None = None, note: str = "
     """Отказ от сопровождения before a contract: the graduate stays in the registry."""
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "closed_at")
+    _fact(on, "closed_at", case.graduate)
     _transition(case, Status.REFUSED)
     if on < case.identified_at:
         raise DomainError(_("Отказ не может быть оформлен раньше выявления."), field="closed_at")
@@ -493,7 +529,7 @@ def close_case(
     """Close the case with a reason and a closing report (000 §3.1.6). Open measures are cancelled."""
     case = _lock(case)
     on = on or _today()
-    _not_future(on, "closed_at")
+    _fact(on, "closed_at", case.graduate)
     _transition(case, Status.CLOSED)
     if reason not in SupportCase.CloseReason.values:
         raise DomainError(_("Укажите причину завершения."), field="close_reason")
@@ -540,6 +576,7 @@ def create_plan(
     if case.status != Status.ACTIVE:
         raise DomainError(_("План составляют для выпускника на сопровождении (после договора)."))
     starts_on = starts_on or _today()
+    check_date(starts_on, kind=PLANNED, field="starts_on", birth_date=case.graduate.birth_date)
     level = case.level_on(starts_on)
     if level is None:
         raise DomainError(_("На эту дату не определён уровень сопровождения."), field="starts_on")
@@ -587,10 +624,28 @@ def _editable_plan(plan: SupportPlan) -> SupportPlan:
     return plan
 
 
+def _check_draft(plan: SupportPlan) -> None:
+    """The goals and measures of an approved plan are what was agreed and signed with the graduate
+    (domain.md, the individual plan): they change only in a new version, approved again. Progress
+    (status, result) is still recorded on the approved plan — that is its execution, not a change.
+    """
+    if plan.status == SupportPlan.Status.APPROVED:
+        raise DomainError(
+            _(
+                "План утверждён %(date)s: его цели и мероприятия не меняются. Чтобы изменить их, составьте "
+                "новую версию плана («Новая версия плана») — цели и невыполненные мероприятия перейдут в неё, "
+                "а утверждённая версия сохранится."
+            )
+            % {"date": plan.approved_at.strftime("%d.%m.%Y") if plan.approved_at else ""},
+            code="plan_approved",
+        )
+
+
 @transaction.atomic
 def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=None) -> PlanGoal:
-    """Add a goal in one life domain to a plan that may still change."""
+    """Add a goal in one life domain to a draft plan (an approved one changes in a new version)."""
     plan = _lock_plan(plan)
+    _check_draft(plan)
     if domain.region_id != plan.case.graduate.service.region_id:
         raise DomainError(_("Эта сфера не действует в регионе."), field="domain")
     if not text.strip():
@@ -602,8 +657,9 @@ def add_goal(plan: SupportPlan, *, actor, domain: Domain, text: str, request=Non
 
 @transaction.atomic
 def add_measure(plan: SupportPlan, *, actor, request=None, **fields) -> PlanMeasure:
-    """Add a measure; its deadline must fall within the plan's period."""
+    """Add a measure to a draft plan; its deadline must fall within the plan's period."""
     plan = _lock_plan(plan)
+    _check_draft(plan)
     goal = fields.get("goal")
     if goal is not None and goal.plan_id != plan.pk:
         raise DomainError(_("Цель из другого плана."), field="goal")
@@ -667,7 +723,13 @@ def update_measure(
         raise DomainError(_("Опишите результат мероприятия."), field="result")
     if finished:
         done_at = done_at or _today()
-        _not_future(done_at, "done_at")
+        check_date(
+            done_at,
+            field="done_at",
+            not_before=plan.case.identified_at,
+            not_before_message=_("Мероприятие не может быть выполнено раньше выявления выпускника (%(date)s).")
+            % {"date": plan.case.identified_at.strftime("%d.%m.%Y")},
+        )
     else:
         done_at = None
     before = {
@@ -697,7 +759,12 @@ def approve_plan(plan: SupportPlan, *, actor, on: dt.date | None = None, request
     if plan.status == SupportPlan.Status.APPROVED:
         raise DomainError(_("План уже утверждён."))
     if on is not None:
-        _not_future(on, "approved_at")
+        check_date(
+            on,
+            field="approved_at",
+            not_before=plan.case.activated_at,
+            not_before_message=_("План не может быть утверждён раньше постановки на сопровождение."),
+        )
     if not plan.measures.exists():
         raise DomainError(_("В плане нет ни одного мероприятия."))
     plan.status, plan.approved_at, plan.approved_by = SupportPlan.Status.APPROVED, on or _today(), actor
@@ -715,20 +782,11 @@ def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> Jo
     case = _lock(case)
     if not case.is_open:
         raise DomainError(_("Сопровождение завершено: новые записи в журнал не вносятся."))
-    day = fields.get("date") or _today()
-    fields["date"] = day
-    _not_future(day, "date")
-    if day < case.identified_at:
-        raise DomainError(_("Запись не может быть раньше выявления выпускника."), field="date")
+    fields["date"] = fields.get("date") or _today()
+    _check_journal_fields(case, fields)
     measure = fields.get("measure")
     if measure is not None and measure.plan.case_id != case.pk:
         raise DomainError(_("Мероприятие из плана другого сопровождения."), field="measure")
-    region_id = case.graduate.service.region_id
-    for name in ("domain", "service_kind"):
-        if fields.get(name) is not None and fields[name].region_id != region_id:
-            raise DomainError(_("Этот справочник не действует в регионе."), field=name)
-    if not (fields.get("text") or "").strip():
-        raise DomainError(_("Опишите, что сделано."), field="text")
     entry = JournalEntry(case=case, graduate_id=case.graduate_id, author=actor, **fields)
     entry.full_clean(exclude=["case", "graduate", "author", "measure", "domain", "service_kind"])
     entry.save()
@@ -740,6 +798,148 @@ def add_journal_entry(case: SupportCase, *, actor, request=None, **fields) -> Jo
         Action.CREATE,
     )
     return entry
+
+
+def _check_journal_fields(case: SupportCase, fields: dict[str, Any]) -> None:
+    """The rules an entry's content follows, for a new entry and a correction alike."""
+    day = fields.get("date")
+    if day is not None:
+        _fact(day, "date", case.graduate)
+        if day < case.identified_at:
+            raise DomainError(_("Запись не может быть раньше выявления выпускника."), field="date")
+    region_id = case.graduate.service.region_id
+    for name in ("domain", "service_kind"):
+        if fields.get(name) is not None and fields[name].region_id != region_id:
+            raise DomainError(_("Этот справочник не действует в регионе."), field=name)
+    if "text" in fields and not (fields.get("text") or "").strip():
+        raise DomainError(_("Опишите, что сделано."), field="text")
+
+
+def journal_refusal(
+    entry: JournalEntry, actor, *, edit_days: int, may_delete: bool = False, removing: bool = False, now=None
+) -> str:
+    """Why ``actor`` may not correct (or, ``removing``, remove) ``entry``; "" when they may.
+
+    The rule (issue 7): an entry is corrected or removed by its author, within the region's
+    period after it was entered (``Region.journal_edit_days``); after it the entry is read-only.
+    Those who answer for the service's records (the scope's «delete»: the coordinator, the
+    regional centre) may remove an erroneous entry of anyone at any time, giving the reason;
+    they do not rewrite a colleague's words. Pages ask this to offer (or explain) the buttons;
+    the services ask it again under the lock.
+    """
+    if entry.is_removed:
+        return _("Запись уже удалена.")
+    now = now or timezone.now()
+    until = entry.editable_until(edit_days)
+    is_author = actor is not None and entry.author_id is not None and entry.author_id == actor.pk
+    if is_author and edit_days > 0 and now <= until:
+        return ""
+    if removing and may_delete:
+        return ""
+    if is_author:
+        if edit_days <= 0:
+            return _("В регионе записи журнала не исправляются после внесения: запись только для чтения.")
+        return _(
+            "Срок исправления истёк %(until)s: в регионе запись можно исправить или удалить в течение "
+            "%(days)s сут. после внесения. Теперь она только для чтения."
+        ) % {"until": timezone.localtime(until).strftime("%d.%m.%Y %H:%M"), "days": edit_days}
+    author = entry.author.short_name if entry.author is not None else _("не указан")
+    return _("Исправить или удалить запись может только её автор (%(author)s).") % {"author": author}
+
+
+def _lock_journal_entry(entry: JournalEntry, expected_revision: int | None) -> JournalEntry:
+    """Lock the entry's case, then the entry (the one order of the workflows, see _lock).
+
+    Returns the locked entry, removed ones too (the caller says why it cannot act on them).
+    """
+    case = entry.case if "case" in entry._state.fields_cache else SupportCase(pk=entry.case_id)
+    case = _lock(case)
+    locked = lock_for_edit(
+        JournalEntry.all_objects.select_related("author", "domain", "service_kind"), entry.pk, expected_revision
+    )
+    locked.case, locked.graduate = case, case.graduate
+    return locked
+
+
+def _journal_rights(locked: JournalEntry, actor, *, removing: bool) -> None:
+    """The scope first (the entry's service), then the author and the period, under the lock."""
+    allowed = allowed_actions(actor, locked, ("change", "delete")) if not locked.is_removed else set()
+    if not locked.is_removed and "change" not in allowed:
+        raise DomainError(_("Эта запись журнала вне вашей службы."))
+    refusal = journal_refusal(
+        locked,
+        actor,
+        edit_days=locked.graduate.service.region.journal_edit_days,
+        may_delete="delete" in allowed,
+        removing=removing,
+    )
+    if refusal:
+        raise DomainError(refusal, code="journal_locked")
+
+
+@transaction.atomic
+def update_journal_entry(
+    entry: JournalEntry, *, actor, expected_revision: int | None = None, request=None, **fields
+) -> JournalEntry:
+    """Correct an entry: by its author, within the region's period (see :func:`journal_refusal`).
+
+    Only the fields that differ from the locked row are written; the audit event keeps each
+    one's value before and after, so the previous text stays readable in the entry's history.
+    ``expected_revision`` (the form's hidden field, the API's If-Match) refuses a stale edit.
+    """
+    locked = _lock_journal_entry(entry, expected_revision)
+    _journal_rights(locked, actor, removing=False)
+    unknown = set(fields) - set(JournalEntry.EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError(_("Эти сведения записи не исправляются: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    if "text" in fields:
+        fields["text"] = (fields["text"] or "").strip()
+    if "date" in fields and fields["date"] is None:
+        raise DomainError(_("Укажите дату."), field="date")
+    _check_journal_fields(locked.case, fields)
+    changed = changed_fields(locked, fields)
+    if not changed:
+        return locked
+    before = audit.snapshot(locked, changed)
+    for name in changed:
+        setattr(locked, name, fields[name])
+    locked.full_clean(exclude=["case", "graduate", "author", "measure", "domain", "service_kind", "removed_by"])
+    marker = save_bumped(locked, changed)
+    after = audit.snapshot(locked, changed)
+    audit.record(
+        Action.UPDATE, request=request, actor=actor, obj=locked, changes={**audit.diff(before, after), **marker}
+    )
+    return locked
+
+
+# What a removal keeps readable in the audit event (the entry's row keeps all of it too).
+REMOVED_SNAPSHOT = ("date", "kind", "text", "result")
+
+
+@transaction.atomic
+def remove_journal_entry(
+    entry: JournalEntry, *, actor, reason: str = "", expected_revision: int | None = None, request=None
+) -> JournalEntry:
+    """Remove an entry made by mistake: its author within the period, or the coordinator with a reason.
+
+    The entry is marked removed (who, when, why) and hidden from the journal and its counts;
+    the row and an audit event with its content stay, so the history still reads what it said.
+    """
+    locked = _lock_journal_entry(entry, expected_revision)
+    _journal_rights(locked, actor, removing=True)
+    reason = (reason or "").strip()
+    if locked.author_id != getattr(actor, "pk", None) and not reason:
+        raise DomainError(_("Укажите причину: запись удаляет не её автор."), field="reason")
+    if len(reason) > 300:
+        raise DomainError(_("Причина — не длиннее 300 знаков."), field="reason")
+    content = audit.snapshot(locked, REMOVED_SNAPSHOT)
+    locked.removed_at, locked.removed_by, locked.removed_reason = timezone.now(), actor, reason
+    marker = save_bumped(locked, ["removed_at", "removed_by", "removed_reason"])
+    changes = {name: [value, None] for name, value in content.items() if value not in (None, "")}
+    if reason:
+        changes["removed_reason"] = [None, reason]
+    audit.record(Action.DELETE, request=request, actor=actor, obj=locked, changes={**changes, **marker})
+    return locked
 
 
 # --- Transfer on a move --------------------------------------------------------------------------
@@ -757,6 +957,7 @@ def transfer_notice(case: SupportCase, *, recommendations: str = "") -> dict[str
         "identification_place": g.identification_place,
         "housing": g.get_housing_display(),
         "housing_right": g.housing_right,
+        "housing_on_list": g.housing_on_list,
         "phone": g.phone,
         "support_status": case.get_status_display(),
         "support_level": level.name if level else "",
@@ -786,8 +987,17 @@ def start_transfer(
     case = _lock(case)
     if not case.is_open:
         raise DomainError(_("Передать можно только незавершённое сопровождение."))
-    _not_future(moved_at, "moved_at")
     graduate = case.graduate
+    to_external = check_place(to_external, field="to_external")
+    new_address = check_place(new_address, field="new_address")
+    check_date(
+        moved_at,
+        field="moved_at",
+        birth_date=graduate.birth_date,
+        not_before=case.identified_at,
+        not_before_message=_("Дата переезда не может быть раньше выявления выпускника (%(date)s).")
+        % {"date": case.identified_at.strftime("%d.%m.%Y")},
+    )
     if (to_service is None) == (not to_external.strip()):
         raise DomainError(
             _("Укажите службу региона или территорию за его пределами — одно из двух."), field="to_service"
@@ -850,7 +1060,12 @@ def mark_notice_sent(transfer: Transfer, *, actor, on: dt.date | None = None, re
     if transfer.notice_sent_at:
         raise DomainError(_("Уведомление уже отмечено как направленное."))
     on = on or _today()
-    _not_future(on, "notice_sent_at")
+    check_date(
+        on,
+        field="notice_sent_at",
+        not_before=transfer.case.identified_at,
+        not_before_message=_("Уведомление не может быть направлено раньше выявления выпускника."),
+    )
     transfer.notice_sent_at = on
     save_bumped(transfer, ["notice_sent_at"])
     _log(transfer.case, actor, request, {"transfer_notice_sent": [None, on.isoformat()]})
@@ -887,19 +1102,50 @@ def accept_transfer(transfer: Transfer, *, actor, specialist=None, request=None)
         graduate.territory = transfer.to_service.territory
     if transfer.new_address:
         graduate.actual_address = transfer.new_address
-    marker = save_bumped(graduate, [*TRANSFER_FIELDS, "incoming_service"])
+    # The receiving specialist is asked to confirm the address, territory, housing and college.
+    graduate.details_to_confirm = True
+    marker = save_bumped(graduate, [*TRANSFER_FIELDS, "incoming_service", "details_to_confirm"])
     case = transfer.case
     if specialist is None and actor.role == "specialist":
         specialist = actor
     case.specialist = specialist
     save_bumped(case, ["specialist"])
+    ended = _end_contracts_on_move(case, transfer, today)
     changes = audit.diff(before, audit.snapshot(graduate, TRANSFER_FIELDS))
     changes["transfer_status"] = [Transfer.Status.PENDING, Transfer.Status.ACCEPTED]
+    changes["details_to_confirm"] = [False, True]
+    if ended:
+        changes["contract_ended_on_move"] = [None, ended]
     changes.update(marker)
     audit.record(
         Action.UPDATE, request=request, actor=actor, obj=graduate, service_id=transfer.to_service_id, changes=changes
     )
     return transfer
+
+
+def _end_contracts_on_move(case: SupportCase, transfer: Transfer, today: dt.date) -> list[str]:
+    """The sending service's contracts of the case end by their own clause on the graduate's move.
+
+    Each contract not yet ended (the one in force, a renewal waiting to start) is terminated
+    on the day the receiving service accepts, with the reason naming its clause and the new
+    service. Runs under the case's lock (accept_transfer), so no renewal slips in between.
+    Returns what the audit records: each contract with the clause it ended by.
+    """
+    ended = []
+    # A contract whose term ran out before the move ended by its term, not by the move.
+    contracts = Contract.objects.select_for_update(of=("self",)).filter(
+        case=case, terminated_at__isnull=True, ends_on__gte=today
+    )
+    for contract in contracts.order_by("starts_on", "id"):
+        clause = contract.moving_clause()
+        reason = _("Переезд выпускника: сопровождение принято службой «%(service)s»") % {"service": transfer.to_service}
+        if clause:
+            reason = _("%(reason)s (п. %(clause)s договора)") % {"reason": reason, "clause": clause}
+        contract.terminated_at = today
+        contract.termination_reason = reason[:300]
+        save_bumped(contract, ["terminated_at", "termination_reason"])
+        ended.append(f"{contract} — {contract.termination_reason}")
+    return ended
 
 
 @transaction.atomic

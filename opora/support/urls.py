@@ -1,7 +1,7 @@
 """URLs of the support cycle; each views module owns its own patterns."""
 
-from opora.support.views import case, caseload
+from opora.support.views import case, caseload, outgoing
 
 app_name = "support"
 
-urlpatterns = case.urlpatterns + caseload.urlpatterns
+urlpatterns = case.urlpatterns + caseload.urlpatterns + outgoing.urlpatterns

@@ -58,11 +58,13 @@ def change_rows(event) -> list[tuple[str, str, str]]:
     field of the event's model, or after the apps' label tables, and renders each value as its label
     (opora.core.audit.field_label / value_label). A read has no rows.
     """
-    if event.action not in AuditEvent.CHANGE_ACTIONS or not isinstance(event.changes, dict):
+    if event.action not in AuditEvent.SHOWS_CHANGES or not isinstance(event.changes, dict):
         return []
     model = event.content_type.model_class() if event.content_type_id else None
     rows = []
     for key, pair in event.changes.items():
+        if audit.is_bookkeeping(key):
+            continue
         before, after = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         rows.append(
             (

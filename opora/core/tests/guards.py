@@ -47,7 +47,8 @@ def handled_methods(callback) -> dict[str, str | None]:
                 continue
             handler = getattr(drf_class, handler_name, None)
             explicit = getattr(handler, "kwargs", {}).get("scope_action") if handler is not None else None
-            out[method] = explicit or METHOD_ACTIONS[method.upper()]
+            by_method = {**METHOD_ACTIONS, **getattr(drf_class, "method_scope_actions", {})}
+            out[method] = explicit or by_method[method.upper()]
         return out
     if drf_class is not None:
         return {

@@ -74,6 +74,7 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:contract_scan", "get", "view", "contract"),
     Endpoint("support:transfer_notified", "post", "change", "transfer"),
     Endpoint("support:transfer_cancel", "post", "change", "transfer"),
+    Endpoint("support:transfer_accept", "get", "receive", "transfer"),
     Endpoint("support:transfer_accept", "post", "receive", "transfer"),
     Endpoint("support:transfer_decline", "post", "receive", "transfer"),
     Endpoint("support:plan", "get", "view", "object"),
@@ -86,6 +87,12 @@ SUPPORT_ENDPOINTS = [
     Endpoint("support:measure_update", "post", "change", "measure"),
     Endpoint("support:journal", "get", "view", "object"),
     Endpoint("support:journal", "post", "change", "object"),
+    # Correcting and removing an entry: «change» on it (a colleague of the service sees it, no 404 for
+    # them); the author and the region's period are the workflow's rule, refused with 400.
+    Endpoint("support:journal_edit", "get", "change", "journal"),
+    Endpoint("support:journal_edit", "post", "change", "journal"),
+    Endpoint("support:journal_remove", "get", "change", "journal"),
+    Endpoint("support:journal_remove", "post", "change", "journal"),
 ]
 # The receiving service's list of incoming transfers (its scoping: opora/support/tests/test_views_transfer.py).
 SUPPORT_LIST_ENDPOINTS = [Endpoint("support:incoming_transfers", "get", "receive", "incoming")]
@@ -98,6 +105,8 @@ OBJECT_ENDPOINTS = [
     Endpoint("registry:consents", "get", "view", "object"),
     Endpoint("registry:consents", "post", "change", "object"),
     Endpoint("registry:history", "get", "view", "object"),
+    Endpoint("registry:confirm_details", "get", "change", "object"),
+    Endpoint("registry:confirm_details", "post", "change", "object"),
     Endpoint("registry:photo", "get", "view", "photo"),
     Endpoint("registry:consent_scan", "get", "view", "consent"),
     Endpoint("registry:consent_withdraw", "post", "change", "consent"),
@@ -107,6 +116,7 @@ OBJECT_ENDPOINTS = [
     # Documents (opora.docs): .docx downloads of the graduate and of its support records.
     Endpoint("docs:social_card", "get", "view", "object"),
     Endpoint("docs:contract", "get", "view", "contract"),
+    Endpoint("docs:contract_draft", "get", "view", "case"),
     Endpoint("docs:plan", "get", "view", "plan"),
     Endpoint("docs:transfer", "get", "view", "transfer"),
     *SUPPORT_ENDPOINTS,
@@ -142,6 +152,12 @@ CASELOAD_ENDPOINTS = [
     Endpoint("support:caseload_reassign", "post", "assign", "caseload"),
 ]
 MATRIX += CASELOAD_ENDPOINTS
+# The start page (the working day) and the list of outgoing transfers: see the tests at the end.
+START_ENDPOINTS = [
+    Endpoint("home", "get", "view", "start"),
+    Endpoint("support:outgoing_transfers", "get", "view", "outgoing"),
+]
+MATRIX += START_ENDPOINTS
 
 # The support API (opora/support/api.py): records reached by their own id. The kind names the
 # record of the graduate whose id the URL takes; see the support API section at the end.
@@ -163,6 +179,9 @@ SUPPORT_API_OBJECT_ENDPOINTS = [
     Endpoint("measure-detail", "get", "view", "measure", api=True),
     Endpoint("measure-detail", "patch", "change", "measure", api=True),
     Endpoint("journal-entry-detail", "get", "view", "journal", api=True),
+    Endpoint("journal-entry-detail", "patch", "change", "journal", api=True),
+    # Removing an entry is a correction by its author (or the coordinator's): «change», not «delete».
+    Endpoint("journal-entry-detail", "delete", "change", "journal", api=True),
     Endpoint("transfer-detail", "get", "view", "transfer", api=True),
     Endpoint("transfer-accept", "post", "receive", "transfer", api=True),
     Endpoint("transfer-decline", "post", "receive", "transfer", api=True),
@@ -284,14 +303,16 @@ def _payload(endpoint: Endpoint, target: Graduate) -> dict:
         return {"given_at": "2024-02-01", "given_by": "graduate", "scope": "Все данные"}
     if endpoint.name == "support:transfer_decline":
         return {"reason": "чужая правка"}
+    if endpoint.name == "support:transfer_accept":
+        return {"confirmed": "1"}
     return {"last_name": "Изменённая", "notes": "чужая правка"}
 
 
 def _request(client, endpoint: Endpoint, url: str, data: dict | None = None):
     data = data or {}
-    if endpoint.api and endpoint.method in ("post", "put", "patch"):
-        # PUT/PATCH need If-Match (the record's current revision); the scope still answers first.
-        extra = if_match_for(url) if endpoint.method in ("put", "patch") else {}
+    if endpoint.api and endpoint.method in ("post", "put", "patch", "delete"):
+        # PUT/PATCH/DELETE need If-Match (the record's current revision); the scope still answers first.
+        extra = if_match_for(url) if endpoint.method in ("put", "patch", "delete") else {}
         return getattr(client, endpoint.method)(url, json.dumps(data), content_type="application/json", **extra)
     if endpoint.method == "post":
         return client.post(url, data)
@@ -533,7 +554,6 @@ def test_a_role_without_personal_data_refused_a_page_is_audited(client, world):
 # Directories (services, territories, the support directories) have scoping tests of their own above.
 EXEMPT_VIEWS = {
     **EXEMPT,
-    "home": "redirects to the user's start page",
     "login": "the login form",
     "logout": "ends the session",
     "api-schema": "the OpenAPI schema: no data",
@@ -614,6 +634,10 @@ def test_a_receiving_service_sees_the_graduate_and_does_nothing_else_until_it_ac
 
     if endpoint.action == "view":
         assert response.status_code == 200, response.status_code
+    elif endpoint.action == "receive" and endpoint.method == "get":
+        # The confirmation step of accepting: shown, nothing changes until it is confirmed.
+        assert response.status_code == 200, response.status_code
+        assert (_fingerprint(graduate), _support_fingerprint(graduate)) == before
     elif endpoint.action == "receive":
         assert response.status_code in (200, 302), response.content[:500]
         graduate.refresh_from_db()
@@ -779,7 +803,7 @@ def _support_fingerprint(graduate) -> tuple:
         tuple(graduate.support_cases.values_list("plans__pk", "plans__status", "plans__approved_at")),
         PlanGoal.objects.filter(plan__case__graduate=graduate).count(),
         tuple(PlanMeasure.objects.filter(plan__case__graduate=graduate).values_list("pk", "status", "result")),
-        JournalEntry.objects.filter(graduate=graduate).count(),
+        tuple(JournalEntry.all_objects.filter(graduate=graduate).values_list("pk", "text", "revision", "removed_at")),
         tuple(Transfer.objects.filter(graduate=graduate).values_list("pk", "status", "notice_sent_at")),
     )
 
@@ -810,6 +834,7 @@ def _support_payload(endpoint: Endpoint, target) -> dict:
         "plan-approve": {},
         "plan-goals": {"domain": Domain.objects.filter(region_id=region).first().pk, "text": "чужая правка"},
         "measure-detail": {"status": "done", "result": "чужая правка"},
+        "journal-entry-detail": {"text": "чужая правка", "reason": "чужая правка"},
         "transfer-accept": {},
         "transfer-decline": {"reason": "чужая правка"},
         "transfer-cancel": {},
@@ -856,7 +881,8 @@ def test_the_same_support_endpoint_reaches_a_record_within_the_scope(client, sup
     if endpoint.action == "receive" and role != "regional":
         assert response.status_code == 404  # only the receiving side takes a graduate
     elif can(case.user, endpoint.action):
-        assert response.status_code in (200, 201, 400), response.content
+        # 204: a journal entry removed (by the coordinator or the regional centre, with the reason given).
+        assert response.status_code in (200, 201, 204, 400), response.content
         if response.status_code == 400:  # the workflow refused (the state), not the body's shape
             assert list(response.json()) == ["non_field_errors"], response.content
     else:
@@ -995,3 +1021,34 @@ def test_support_directories_of_another_region_are_hidden_from_its_staff(client,
         return
     response = client.get(reverse(endpoint.name, kwargs={"pk": target.pk}))
     assert response.status_code == (200 if is_admin else 404)
+
+
+# --- The start page and the outgoing transfers (opora/support/start.py, views/outgoing.py) -------
+
+
+@pytest.mark.parametrize("endpoint", START_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_start_page_and_the_outgoing_list_show_only_what_is_within_the_scope(client, support_world, role, endpoint):
+    """Each graduate has an open case led by the role's user and a pending transfer out of its service."""
+    from opora.support.models import SupportCase
+
+    case = support_world[role]
+    SupportCase.objects.filter(graduate__in=[case.own, case.foreign]).update(
+        specialist=case.user if case.user.role == "specialist" else None, status=SupportCase.Status.IDENTIFIED
+    )
+    client.force_login(case.user)
+
+    response = client.get(reverse(endpoint.name))
+
+    body = response.content.decode()
+    if role == "admin":
+        # The start page sends the administrator to the admin; a list of graduates is refused.
+        assert response.status_code == (302 if endpoint.name == "home" else 403)
+        return
+    assert response.status_code == (200 if endpoint.name == "home" or case.visible else 403)
+    assert case.foreign.full_name not in body
+    assert reverse("registry:detail", args=[case.foreign.pk]) not in body
+    assert reverse("support:case", args=[case.foreign.pk]) not in body
+    if case.visible and role != "regional":
+        # The positive control: the role's own graduate is named (identified: waiting for contact).
+        assert case.own.full_name in body

@@ -81,7 +81,7 @@ def test_a_lock_is_recorded_in_the_audit_log(client, specialist, locked):
     login_post(client, "spec", PASSWORD, locked)
 
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, username="spec").count() >= 5
-    refused = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DENIED, username="spec")
+    refused = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_LOCKED, username="spec")
     assert refused.filter(ip_address=locked).exists()
 
 

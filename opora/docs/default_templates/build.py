@@ -330,6 +330,9 @@ def signatures(doc, left: list[str], right: list[str], widths=(8.5, 8.5)):
 def contract() -> Document:
     doc = new_document("Договор о постинтернатном сопровождении")
     title(doc, "ДОГОВОР № {{ contract_number }}", "о постинтернатном сопровождении")
+    tag(doc, "if is_draft")
+    para(doc, ("ПРОЕКТ — для ознакомления до подписания Сторонами", "bi"), align=C, after=6)
+    tag(doc, "endif")
     place_and_date(doc, "{{ place }}", "{{ contract_date_long }}")
     para(
         doc,
@@ -844,6 +847,7 @@ def transfer_notice() -> Document:
             ("Место первичного выявления", "{{ notice_identification_place or '—' }}"),
             ("Жилищное положение", "{{ notice_housing or '—' }}"),
             ("Право на обеспечение жильём из специализированного жилищного фонда", "{{ notice_housing_right or '—' }}"),
+            ("Список на обеспечение жильём", "{{ notice_housing_on_list or '—' }}"),
             ("Контактный телефон", "{{ notice_phone or '—' }}"),
             (
                 "Сопровождение",

@@ -8,10 +8,10 @@ import re
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from opora.conftest import if_match_for, make_snils, years_ago
 from opora.core.models import AuditEvent
+from opora.org import tokens
 from opora.org.models import Service, Territory
 from opora.registry.models import Graduate, VulnerableCategory
 
@@ -49,16 +49,16 @@ def payload(graduate_form):
 
 
 def test_a_token_in_the_authorization_header_authenticates(client, specialist, graduate):
-    token = Token.objects.create(user=specialist)
+    key = tokens.issue(specialist)
 
-    response = client.get(LIST, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(LIST, HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [graduate.pk]
 
 
 def test_a_wrong_token_is_refused(client, specialist):
-    Token.objects.create(user=specialist)
+    tokens.issue(specialist)
 
     response = client.get(LIST, HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
 
@@ -73,9 +73,9 @@ def test_an_anonymous_request_is_refused(client, graduate):
 
 
 def test_a_token_writes_with_the_same_rules_as_the_session(client, specialist, payload):
-    token = Token.objects.create(user=specialist)
+    key = tokens.issue(specialist)
 
-    response = post_json(client, LIST, payload(), HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = post_json(client, LIST, payload(), HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 201
     assert AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, actor=specialist).exists()

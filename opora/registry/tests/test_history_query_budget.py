@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # session, user, the card (with its prefetches and tabs), what the user may do with it, the read audited,
 # the page and its count
-HISTORY_BUDGET = 16
+HISTORY_BUDGET = 17  # +1: the count of incoming transfers in the menu
 
 
 @pytest.fixture

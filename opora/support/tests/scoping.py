@@ -1,7 +1,7 @@
 """The support records the scoping matrix (opora/core/tests/test_scoping_matrix.py) reaches pages through.
 
 ``support_url_kwargs(sub, graduate_pk)`` gives the URL keyword arguments of a support page
-whose URL names a support record (``sub``: case, contract, plan, measure, transfer) of
+whose URL names a support record (``sub``: case, contract, plan, measure, transfer, journal) of
 ``graduate_pk``. The first call for a graduate gives it a whole support history, written
 directly (not through the services, so that nothing else about the graduate changes): an
 active case with a contract and its scan, a level, a plan with a goal and a measure, a
@@ -42,6 +42,7 @@ URL_KWARG = {
     "plan": "plan_pk",
     "measure": "measure_pk",
     "transfer": "transfer_pk",
+    "journal": "entry_pk",
 }
 
 
@@ -111,6 +112,7 @@ def support_history(graduate: Graduate) -> dict[str, int]:
         "plan": case.plans.get().pk,
         "measure": PlanMeasure.objects.get(plan__case=case).pk,
         "transfer": case.transfers.get().pk,
+        "journal": JournalEntry.all_objects.filter(case=case).order_by("pk").values_list("pk", flat=True).first(),
     }
 
 

@@ -6,15 +6,15 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from opora.core.models import AuditEvent
+from opora.org import tokens
 from opora.support.models import JournalEntry, SupportCase
 
 
 @pytest.fixture
 def token(specialist):
-    return Token.objects.create(user=specialist).key
+    return tokens.issue(specialist)
 
 
 def test_a_token_reads_the_cases_in_scope(client, token, active_case, foreign_graduate):
@@ -33,7 +33,7 @@ def test_a_token_writes_through_the_same_workflow_and_audit(client, token, speci
     )
 
     assert response.status_code == 201, response.content
-    assert JournalEntry.objects.get().author == specialist
+    assert JournalEntry.objects.get(text="Созвонились").author == specialist
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.CREATE, actor=specialist, changes__has_key="journal"
     ).exists()

@@ -91,7 +91,8 @@ def test_cases_can_be_ordered(api, cases):
 
 @pytest.fixture
 def journal(active_case, specialist, domains):
-    """Sixty entries over sixty days: phone calls on even days, meetings on odd ones."""
+    """Sixty entries over sixty days: phone calls on even days, meetings on odd ones (and nothing else)."""
+    JournalEntry.objects.filter(kind=JournalEntry.Kind.CONTACT).delete()  # the contact step's entry
     entries = [
         JournalEntry(
             case=active_case,

@@ -32,7 +32,7 @@ PATHS = {
     "/api/v1/measures/": {"get", "post"},
     "/api/v1/measures/{id}/": {"get", "patch"},
     "/api/v1/journal/": {"get", "post"},
-    "/api/v1/journal/{id}/": {"get"},
+    "/api/v1/journal/{id}/": {"get", "patch", "delete"},
     "/api/v1/transfers/": {"get"},
     "/api/v1/transfers/{id}/": {"get"},
     "/api/v1/transfers/{id}/accept/": {"post"},

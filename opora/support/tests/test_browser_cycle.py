@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from opora.conftest import PASSWORD
 from opora.registry.models import Consent
@@ -53,7 +54,7 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{live_server.url}/graduates/**")
+    page.wait_for_url(f"{live_server.url}/")  # the start page: the working day
 
 
 @pytest.fixture
@@ -117,12 +118,14 @@ def test_a_specialist_walks_a_graduate_through_the_support_cycle(browser, live_s
         assert quick.get_by_label("Дата", exact=True).input_value() == timezone.localdate().strftime("%d.%m.%Y")
         quick.get_by_text("Встреча", exact=True).click()
         quick.get_by_label("Что сделано").fill("Встретились, обсудили поиск работы")
+        # «Контакт установлен» is already in the journal: the contact step wrote it.
+        assert "Установление контакта" in page.locator("#journal-entries .journal-entry").first.inner_text()
         quick.get_by_role("button", name="Сохранить").click()
-        page.locator("#journal-entries .journal-entry").first.wait_for()
+        page.locator("#journal-entries .journal-entry", has_text="Встретились, обсудили поиск работы").wait_for()
         assert "Запись добавлена в журнал." in page.locator("#journal-flash").inner_text()
         page.locator("#quick-entry").get_by_label("Что сделано").fill("Позвонила, напомнила о документах")
         page.locator("#quick-entry").get_by_role("button", name="Сохранить").click()
-        page.wait_for_function("document.querySelectorAll('#journal-entries .journal-entry').length === 2")
+        expect(page.locator("#journal-entries .journal-entry")).to_have_count(3)
         assert page.evaluate("window.__notReloaded === true")
         rows = page.locator("#journal-entries .journal-entry")
         assert "Позвонила, напомнила о документах" in rows.nth(0).inner_text()
@@ -130,7 +133,9 @@ def test_a_specialist_walks_a_graduate_through_the_support_cycle(browser, live_s
         assert "Встретились, обсудили поиск работы" in rows.nth(1).inner_text()
         assert "Встреча" in rows.nth(1).inner_text()
         assert page.locator("#quick-entry").get_by_label("Что сделано").input_value() == ""
-        assert JournalEntry.objects.filter(case=contacted).count() == 2
+        assert "Установление контакта" in rows.nth(2).inner_text()
+        assert page.locator("#journal-count").inner_text() == "3"
+        assert JournalEntry.objects.filter(case=contacted).count() == 3
 
         # The level changes, and the history shows both decisions.
         page.get_by_role("link", name="Сопровождение", exact=True).click()
@@ -148,6 +153,8 @@ def test_a_specialist_walks_a_graduate_through_the_support_cycle(browser, live_s
         page.get_by_role("link", name="Завершить сопровождение").click()
         page.get_by_label("Причина завершения").select_option(label="Успешная адаптация")
         page.get_by_role("button", name="Завершить сопровождение").click()
+        # Wait for the refused form's page itself (content() right after the click may read a half-loaded one).
+        page.get_by_text("Напишите итоговое заключение о сопровождении.").first.wait_for()
         assert "Напишите итоговое заключение о сопровождении." in page.content()
         page.get_by_label("Итоговое заключение").fill("Работает, живёт самостоятельно.")
         page.get_by_role("button", name="Завершить сопровождение").click()
@@ -187,7 +194,7 @@ def test_the_quick_entry_works_one_handed_on_a_phone(browser, live_server, speci
         page.locator("#quick-entry").get_by_text("Визит на дом", exact=True).tap()
         page.locator("#quick-entry").get_by_label("Что сделано").fill("Проверила условия проживания")
         save.tap()
-        page.locator("#journal-entries .journal-entry").first.wait_for()
+        page.locator("#journal-entries .journal-entry", has_text="Проверила условия проживания").wait_for()
         assert "Посещение на дому" in page.locator("#journal-entries .journal-entry").first.inner_text()
     finally:
         context.close()

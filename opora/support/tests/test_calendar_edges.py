@@ -230,4 +230,7 @@ def test_a_case_closes_on_reaching_23_from_the_birthday_on(
         services.close_case(cases[not_yet], actor=specialist, reason="age_23", report="Достиг 23 лет.")
 
     assert (closed.status, closed.closed_at, closed.close_reason) == ("closed", day, "age_23")
-    assert closed.contracts.get().terminated_at == day
+    # The default one-year contract ran to the day before the 23rd birthday, by its own clause:
+    # on the birthday it has already ended, and closing does not need to terminate it.
+    contract = closed.contracts.get()
+    assert (contract.ends_on, contract.terminated_at) == (closed.graduate.turns_23_on - dt.timedelta(days=1), None)

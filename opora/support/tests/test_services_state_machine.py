@@ -349,7 +349,12 @@ def test_every_transition_is_audited_against_the_graduate(graduate, specialist, 
     changes = [e.changes for e in events]
     # The log keeps codes; the history renders their labels (test_history_labels.py).
     assert changes[0] == {"support_case": [None, "identified"]}
-    assert changes[1] == {"support_status": ["identified", "contact"]}
+    # The contact goes into the journal too, in the same event.
+    assert changes[1] == {
+        "support_status": ["identified", "contact"],
+        "journal": [None, days_ago(5).isoformat()],
+        "journal_kind": [None, "contact"],
+    }
     assert changes[2]["support_status"] == ["contact", "active"]
     assert changes[2]["support_level"] == [None, SUPPORTING]
     assert changes[2]["contract"][1].startswith("Договор № 1/")

@@ -198,8 +198,8 @@ def test_the_whole_history_goes_along_with_the_case(transfer, case, other_specia
     assert case.level_changes.count() == 2
     assert case.plans.count() == 1
     assert PlanMeasure.objects.filter(plan__case=case).count() == 1
-    assert case.journal.count() == 2
-    assert all(e.measure_id for e in case.journal.all())
+    assert case.journal.count() == 3  # the contact step's entry and two linked to the plan
+    assert [e.kind for e in case.journal.all() if not e.measure_id] == ["contact"]
 
 
 def test_the_receiving_coordinator_may_name_the_specialist(transfer, case, other_service, other_specialist):

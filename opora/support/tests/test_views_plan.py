@@ -308,7 +308,7 @@ def test_a_measure_of_another_graduate_is_not_reachable_through_ones_own_card(
 
 # --- Query budget --------------------------------------------------------------------------------
 
-TAB_BUDGET = 23  # + the card's allowed actions, + the read filed under the graduate
+TAB_BUDGET = 24  # + the card's allowed actions, + the read filed under the graduate, + the menu's incoming count
 
 
 def test_the_plan_tab_costs_the_same_however_many_measures(

@@ -73,7 +73,7 @@ def test_starting_a_transfer_shows_it_pending_with_the_notice_deadline(login, sp
     assert f"направить до {ru(timezone.localdate() + dt.timedelta(days=3))}" in body
     assert "Уведомление направлено" in body
     assert "Отменить передачу" in body
-    assert "return confirm(" in body
+    assert 'data-confirm="Отменить передачу? Выпускник останется в вашей службе."' in body
     assert "Передать в другую службу" not in body
 
 
@@ -136,7 +136,8 @@ def test_the_receiving_service_sees_the_graduate_lists_it_and_accepts(
     card = client.get(tab(pending.graduate)).content.decode()
     incoming = client.get(INCOMING)
     accepted = client.post(
-        reverse("support:transfer_accept", args=[pending.graduate_id, pending.pk]), {"back": "incoming"}
+        reverse("support:transfer_accept", args=[pending.graduate_id, pending.pk]),
+        {"back": "incoming", "confirmed": "1", "specialist": other_specialist.pk},
     )
 
     assert "Принять" in card

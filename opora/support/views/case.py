@@ -77,6 +77,8 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
         "is_receiving": pending is not None and "receive" in allowed,
         "expiry": expiry,
         "acts": acts,
+        # «Распечатать проект договора»: an open case with no contract in force or waiting to start.
+        "print_draft": acts and not any(c.terminated_at is None and c.ends_on >= today for c in contracts),
         "actions": {
             "contact": Status.CONTACT in transitions,
             "sign": Status.ACTIVE in transitions,
@@ -171,10 +173,16 @@ class CaseContactView(SupportCardView):
         form = ContactForm(request.POST, auto_id="id_contact_%s")
         if form.is_valid():
             done = call_service(
-                form, services.establish_contact, case, actor=request.user, on=form.cleaned_data["contact_at"]
+                form,
+                services.establish_contact,
+                case,
+                actor=request.user,
+                on=form.cleaned_data["contact_at"],
+                text=form.cleaned_data["text"],
+                request=request,
             )
             if done is not None:
-                messages.success(request, _("Отмечено: контакт с выпускником установлен."))
+                messages.success(request, _("Отмечено: контакт с выпускником установлен, запись внесена в журнал."))
                 return redirect("support:case", pk=graduate.pk)
         return case_tab(self, graduate, case, failed=("contact_form", form), status=400)
 
@@ -186,7 +194,7 @@ class ContractSignView(CaseFormView):
 
     def form_kwargs(self, graduate, case):
         number, _sequence = services.next_contract_number(graduate.service, timezone.localdate().year)
-        return {"region_id": graduate.service.region_id, "next_number": number}
+        return {"region_id": graduate.service.region_id, "next_number": number, "birth_date": graduate.birth_date}
 
     def extra_context(self, graduate, case):
         return {"consent_missing": graduate.current_consent is None}
@@ -216,7 +224,7 @@ class ContractRenewView(ContractMixin, CaseFormView):
 
     def form_kwargs(self, graduate, contract):
         number, _sequence = services.next_contract_number(graduate.service, timezone.localdate().year)
-        return {"contract": contract, "next_number": number}
+        return {"contract": contract, "next_number": number, "birth_date": graduate.birth_date}
 
     def extra_context(self, graduate, contract):
         return {

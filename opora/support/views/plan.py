@@ -73,15 +73,19 @@ def plan_tab(view: SupportCardView, graduate, plan: SupportPlan | None = None, *
         can_change and plan is not None and plan.status != Superseded and plan.case.status == SupportCase.Status.ACTIVE
     )
     context["editable"] = editable
+    # Goals and measures are added to a draft only: an approved plan changes in a new version
+    # (services._check_draft); its measures' progress is still recorded (``editable``).
+    composable = editable and plan.status == SupportPlan.Status.DRAFT
+    context["composable"] = composable
     if plan is not None:
         context["sections"] = plan_sections(plan, today, editable=editable)
         context["is_current"] = current is not None and plan.pk == current.pk
         if context["is_current"]:
             context["review_due"] = plan.review_due(today, open_case.level_on(today))
-    if editable:
+    if composable:
         context["goal_form"] = GoalForm(region_id=region_id, auto_id="id_goal_%s")
         context["measure_form"] = MeasureForm(plan=plan, region_id=region_id, auto_id="id_measure_%s")
-        context["can_approve"] = plan.status == SupportPlan.Status.DRAFT
+        context["can_approve"] = True
     if can_change and open_case is not None and open_case.status == SupportCase.Status.ACTIVE:
         context["create_form"] = PlanCreateForm(auto_id="id_plan_%s")
     context["action_errors"] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from opora.core.views import ScopedView
 from opora.registry.models import Graduate
 from opora.support import services
-from opora.support.forms import TransferActionForm, TransferDeclineForm, TransferForm
-from opora.support.models import Transfer
+from opora.support.forms import TransferAcceptForm, TransferActionForm, TransferDeclineForm, TransferForm
+from opora.support.models import Contract, Transfer
 from opora.support.views.base import CaseFormView, SupportCardView, call_service
 
 
@@ -100,23 +100,99 @@ class TransferCancelView(TransferActionView):
     success = gettext_lazy("Передача отменена: выпускник остаётся в службе.")
 
 
-class TransferAcceptView(TransferActionView):
-    """The receiving side takes the graduate: the graduate and the transfer are fetched for «receive»."""
+class ReceivingView(TransferActionView):
+    """An action of the receiving side: the graduate and the transfer are fetched for «receive».
+
+    A refusal is shown where the action was asked from: the incoming list, the acceptance page
+    or the case tab (``back``).
+    """
 
     scope_actions = {"post": "receive"}
-    service = services.accept_transfer
-    success = gettext_lazy("Сопровождение принято: выпускник и вся его история теперь в вашей службе.")
 
     def refused(self, graduate, transfer, form):
-        if self.request.POST.get("back") == "incoming":
+        back = self.request.POST.get("back")
+        if back == "incoming":
             return incoming_page(self, failed=form, status=400)
+        if back == "accept":
+            accept = TransferAcceptForm(transfer=transfer, user=self.request.user)
+            return accept_page(self, graduate, transfer, accept, decline_form=form, status=400)
         return super().refused(graduate, transfer, form)
 
 
-class TransferDeclineView(TransferAcceptView):
+def contracts_ending_on_move(transfer: Transfer) -> list:
+    """The contracts that acceptance ends by their own clause (services._end_contracts_on_move)."""
+    contracts = list(
+        Contract.objects.filter(
+            case_id=transfer.case_id, terminated_at__isnull=True, ends_on__gte=timezone.localdate()
+        ).order_by("starts_on", "id")
+    )
+    for contract in contracts:
+        contract.clause = contract.moving_clause()
+    return contracts
+
+
+def accept_page(view, graduate, transfer, form, *, decline_form=None, status=200):
+    """The confirmation step of accepting: what the receiving service takes on, then one button."""
+    request = view.request
+    back = request.POST.get("back") or request.GET.get("back")
+    transfer.overdue = transfer.notice_overdue(timezone.localdate())
+    context = view.card_context(
+        graduate,
+        transfer=transfer,
+        form=form,
+        decline_form=decline_form or TransferDeclineForm(),
+        ending=contracts_ending_on_move(transfer),
+        back="incoming" if back == "incoming" else "",
+        cancel_url=reverse("support:incoming_transfers")
+        if back == "incoming"
+        else reverse("support:case", args=[graduate.pk]),
+    )
+    return render(request, "support/transfer_accept.html", context, status=status)
+
+
+class TransferAcceptView(ReceivingView):
+    """The receiving side takes the graduate, after a confirmation step (GET shows it, POST accepts).
+
+    On acceptance the sending service's contract ends by its own clause and the receiving
+    specialist is taken to the form that confirms the address, territory, housing and college.
+    """
+
+    scope_actions = {"get": "receive", "post": "receive"}
+    success = gettext_lazy(
+        "Сопровождение принято: выпускник и вся его история теперь в вашей службе. "
+        "Проверьте и подтвердите сведения о выпускнике."
+    )
+
+    def accept_form(self, transfer, data=None):
+        return TransferAcceptForm(data, transfer=transfer, user=self.request.user)
+
+    def get(self, request, pk, transfer_pk):
+        graduate = self.get_object()
+        transfer = self.get_transfer(graduate)
+        return accept_page(self, graduate, transfer, self.accept_form(transfer))
+
+    def post(self, request, pk, transfer_pk):
+        graduate = self.get_object()
+        transfer = self.get_transfer(graduate)
+        form = self.accept_form(transfer, request.POST)
+        if form.is_valid():
+            done = call_service(
+                form,
+                services.accept_transfer,
+                transfer,
+                actor=request.user,
+                specialist=form.cleaned_data["specialist"],
+                request=request,
+            )
+            if done is not None:
+                messages.success(request, self.success)
+                return redirect("registry:confirm_details", pk=graduate.pk)
+        return accept_page(self, graduate, transfer, form, status=400)
+
+
+class TransferDeclineView(ReceivingView):
     """The receiving side declines, with a reason; the graduate stays with the sending service."""
 
-    service = services.decline_transfer
     success = gettext_lazy("Передача отклонена: выпускник остаётся в передающей службе, она увидит причину.")
     form_class = TransferDeclineForm
 

@@ -51,6 +51,8 @@ class Command(BaseCommand):
             ("Список, стр. 1", "/graduates/"),
             ("Список, стр. 20", "/graduates/?page=20"),
             ("Поиск по фамилии", f"/graduates/?q={sample.last_name[:5].lower()}"),
+            # A letter dropped: nothing matches exactly, the typo-tolerant search answers.
+            ("Поиск с опечаткой", f"/graduates/?q={(sample.last_name[:2] + sample.last_name[3:]).lower()}"),
             ("Фильтр: возраст 18–20, статус", "/graduates/?age_from=18&age_to=20&status_category=from_orphans"),
             ("Личное дело", f"/graduates/{sample.pk}/"),
             ("Личное дело: сопровождение", f"/graduates/{sample.pk}/support/"),

@@ -770,6 +770,11 @@ class Command(BaseCommand):
         # The support cycle's demo data live with the support app; the registry names it, never imports it.
         if apps.is_installed("opora.support"):
             call_command("load_demo_support", as_of=as_of, stdout=self.stdout, stderr=self.stderr)
+        # Fresh statistics for the query planner after a bulk load: without them SQLite walks the
+        # caseload's «overdue measures» through the region-wide (status, deadline) index, and
+        # «Мои выпускники» and the start page take a second instead of ~80 ms on the demo region.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def directories(self) -> tuple[Region, list[Territory], list[Service], Service]:
         region, _created = Region.objects.get_or_create(name=REGION_NAME, defaults={"code": REGION_CODE})
