@@ -130,6 +130,16 @@ def prepare_accounts(path: str, count: int) -> None:
 # --- the server ------------------------------------------------------------------------------
 
 
+def collect_static_if_stale(env: dict) -> None:
+    """`make run` serves the collected copies: collect again when a source is newer than the manifest."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    sources = [path for path in (ROOT / "opora").glob("**/static/**/*") if path.is_file()]
+    if manifest.exists() and all(path.stat().st_mtime <= manifest.stat().st_mtime for path in sources):
+        return
+    run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    manifest.touch()
+
+
 def wait_until_up(port: int, server: subprocess.Popen, seconds: int = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -139,6 +149,8 @@ def wait_until_up(port: int, server: subprocess.Popen, seconds: int = 120) -> No
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:  # noqa: S310
                 if response.status == 200:
                     return
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"сервер ответил {error.code} на /login/ (см. журнал сервера)") from None
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.5)
     raise SystemExit(f"сервер не ответил за {seconds} с")
@@ -240,6 +252,7 @@ def main() -> int:
     server = None
     server_log = work / "server.log"
     try:
+        collect_static_if_stale(env)
         run([python, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([python, "manage.py", "load_demo", "--if-empty"], env)
         accounts = work / "accounts.json"
