@@ -480,7 +480,15 @@ class ContactSerializer(serializers.Serializer):
 
 
 class SignContractSerializer(serializers.Serializer):
-    level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
+    level = ScopedPrimaryKeyField(
+        narrow=usable_levels,
+        queryset=SupportLevel.objects.all(),
+        required=False,
+        allow_null=True,
+        label="Уровень",
+        help_text="Для первого договора обязателен; новый договор по сопровождению, которое уже ведётся, "
+        "без уровня оставляет действующий уровень",
+    )
     signed_at = serializers.DateField(label="Дата подписания")
     starts_on = serializers.DateField(required=False, label="Действует с", help_text="По умолчанию — дата подписания")
     ends_on = serializers.DateField(required=False, label="Действует по", help_text="По умолчанию — год")
@@ -881,7 +889,9 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(
         summary="Заключить договор и поставить на сопровождение",
-        description="Нужно действующее письменное согласие на обработку персональных данных.",
+        description="Нужно действующее письменное согласие на обработку персональных данных. "
+        "По сопровождению, которое уже ведётся, но без действующего договора (прежний прекращён при "
+        "переезде или истёк), — новый договор службы, которая ведёт сопровождение.",
         request=SignContractSerializer,
         responses={201: ContractSerializer},
     )
@@ -892,7 +902,7 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         contract = services.sign_contract(
             case,
             actor=request.user,
-            level=data["level"],
+            level=data.get("level"),
             signed_at=data["signed_at"],
             help_agreed=data["help_agreed"],
             graduate_obligations=data["graduate_obligations"],

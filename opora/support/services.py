@@ -376,7 +376,7 @@ def contract_in_force_or_waiting(contracts, day: dt.date) -> Contract | None:
     return min(live, key=lambda c: (c.starts_on, c.pk)) if live else None
 
 
-def _last_day(contract: Contract) -> dt.date:
+def last_day_in_force(contract: Contract) -> dt.date:
     """The last day the contract was in force: the day before its termination, else its end."""
     if contract.terminated_at is not None:
         return min(contract.ends_on, contract.terminated_at - dt.timedelta(days=1))
@@ -414,11 +414,11 @@ def _sign_new_contract(
             % {"contract": live, "date": live.ends_on.strftime("%d.%m.%Y")}
         )
     starts_on = terms["starts_on"] or signed_at
-    previous = max(contracts, key=_last_day, default=None)
-    if previous is not None and starts_on <= _last_day(previous):
+    previous = max(contracts, key=last_day_in_force, default=None)
+    if previous is not None and starts_on <= last_day_in_force(previous):
         raise DomainError(
             _("Новый договор не может начаться раньше, чем закончился прежний (%(contract)s действовал по %(date)s).")
-            % {"contract": previous, "date": _last_day(previous).strftime("%d.%m.%Y")},
+            % {"contract": previous, "date": last_day_in_force(previous).strftime("%d.%m.%Y")},
             field="starts_on",
         )
     _check_consent(case.graduate, signed_at)
