@@ -159,7 +159,9 @@ class ContractForm(ScanMixin, SupportForm):
             level.widget.attrs.pop("required", None)
             level.empty_label = _("— оставить текущий: «%(level)s» —") % {"level": current_level.name}
             level.help_text = _("Уровень и его история не меняются, если не выбрать другой.")
-            self.fields["level_reason"].help_text = _("Если пусто — «Уровень пересмотрен при заключении нового договора».")
+            self.fields["level_reason"].help_text = _(
+                "Если пусто — «Уровень пересмотрен при заключении нового договора»."
+            )
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 

@@ -85,7 +85,11 @@ def test_a_new_level_on_the_form_starts_with_the_new_contract(moved_case, other_
     new = sign(moved_case, other_specialist, level=levels[INTENSIVE], starts_on=timezone.localdate())
 
     change = LevelChange.objects.filter(case=moved_case).latest("id")
-    assert (change.level, change.effective_from, change.decided_by) == (levels[INTENSIVE], new.starts_on, other_specialist)
+    assert (change.level, change.effective_from, change.decided_by) == (
+        levels[INTENSIVE],
+        new.starts_on,
+        other_specialist,
+    )
     assert change.reason == "Уровень пересмотрен при заключении нового договора."
     assert LevelChange.objects.filter(case=moved_case).count() == 2
 
@@ -157,7 +161,9 @@ def test_refused_during_a_pending_transfer(graduate, give_consent, make_active_c
         sign(case, specialist)
 
 
-def test_after_the_term_ran_out_the_holder_may_sign_a_new_contract(graduate, give_consent, make_active_case, specialist):
+def test_after_the_term_ran_out_the_holder_may_sign_a_new_contract(
+    graduate, give_consent, make_active_case, specialist
+):
     give_consent(graduate, on=days_ago(500))
     case = make_active_case(graduate, signed_at=days_ago(400))
     expired = case.contracts.get()
