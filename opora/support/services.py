@@ -309,6 +309,9 @@ def sign_contract(
     when the graduate moved to this service, or its term ran out) gets a new contract the same
     way: see :func:`_sign_new_contract`.
     """
+    # What the caller saw: a first signing that finds the case put on support meanwhile is
+    # refused as the state machine refuses it, not turned into a second contract.
+    seen_status = case.status
     case = _lock(case)
     terms = {
         "signed_at": signed_at,
@@ -320,7 +323,7 @@ def sign_contract(
         "termination_terms": termination_terms,
         "scan": scan,
     }
-    if case.status == Status.ACTIVE:
+    if case.status == Status.ACTIVE and seen_status == Status.ACTIVE:
         return _sign_new_contract(case, actor=actor, level=level, level_reason=level_reason, request=request, **terms)
     _transition(case, Status.ACTIVE)
     _not_future(signed_at, "signed_at")

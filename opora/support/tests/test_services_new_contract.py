@@ -227,3 +227,21 @@ def test_a_contract_of_the_service_the_graduate_left_is_not_renewed_by_the_new_o
     new = sign(case, other_specialist)
     assert new.service == other_service
     assert new.ends_on == services.add_months(new.starts_on, 12) - dt.timedelta(days=1)
+
+
+def test_a_first_signing_that_finds_the_case_signed_meanwhile_is_refused_not_made_a_second_contract(
+    contacted_case, specialist, levels
+):
+    stale = SupportCase.objects.select_related("graduate").get(pk=contacted_case.pk)  # seen in «контакт установлен»
+    sign(contacted_case, specialist, level=levels[SUPPORTING], signed_at=days_ago(1))
+
+    with pytest.raises(DomainError, match="Нельзя перевести сопровождение из состояния «На сопровождении»"):
+        services.sign_contract(
+            stale,
+            actor=specialist,
+            level=levels[SUPPORTING],
+            signed_at=days_ago(1),
+            help_agreed=HELP_AGREED,
+            graduate_obligations=OBLIGATIONS,
+        )
+    assert contacted_case.contracts.count() == 1
