@@ -286,6 +286,8 @@ def contract_context(contract: Contract) -> dict[str, Any]:
         .first()
     )
     renewed = contract.renewed_from
+    previous = _replaced_contract(contract) if renewed is None else None
+    previous_moved = bool(previous and previous.terminated_at and previous.service_id != contract.service_id)
     return {
         **service_context(contract.service, contract.signed_at),
         **graduate_context(graduate, contract.signed_at),
@@ -304,9 +306,29 @@ def contract_context(contract: Contract) -> dict[str, Any]:
         "termination_terms": lines(contract.termination_terms),
         "renewed_from_number": renewed.number if renewed else "",
         "renewed_from_date": fmt_date(renewed.signed_at) if renewed else "",
+        # A new contract (not a renewal) after an earlier one of the case: ended on a move, or expired.
+        "previous_contract_number": previous.number if previous else "",
+        "previous_contract_date": fmt_date(previous.signed_at) if previous else "",
+        "previous_service_name": previous.service.name
+        if previous and previous.service_id != contract.service_id
+        else "",
+        "previous_ends_on": fmt_date(previous.ends_on) if previous else "",
+        "previous_terminated_at": fmt_date(previous.terminated_at) if previous else "",
+        "previous_moved": previous_moved,
         "support_level": level_change.level.name if level_change else "",
         "is_draft": False,
     }
+
+
+def _replaced_contract(contract: Contract) -> Contract | None:
+    """The case's contract this one follows when it is not a renewal: the latest that started
+    before it (the one that ended on the graduate's move, or whose term ran out). One query."""
+    if not contract.case_id:
+        return None
+    earlier = Contract.objects.filter(case_id=contract.case_id, starts_on__lt=contract.starts_on)
+    if contract.pk:
+        earlier = earlier.exclude(pk=contract.pk)
+    return earlier.select_related("service").order_by("-starts_on", "-id").first()
 
 
 # Lines to write in by hand on a printed draft (the measures of help and the obligations not agreed yet).

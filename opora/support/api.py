@@ -492,7 +492,15 @@ class ContactSerializer(serializers.Serializer):
 
 
 class SignContractSerializer(serializers.Serializer):
-    level = ScopedPrimaryKeyField(narrow=usable_levels, queryset=SupportLevel.objects.all(), label="Уровень")
+    level = ScopedPrimaryKeyField(
+        narrow=usable_levels,
+        queryset=SupportLevel.objects.all(),
+        required=False,
+        allow_null=True,
+        label="Уровень",
+        help_text="Для первого договора обязателен; новый договор по сопровождению, которое уже ведётся, "
+        "без уровня оставляет действующий уровень",
+    )
     signed_at = serializers.DateField(validators=[date_validator(FACT)], label="Дата подписания")
     starts_on = serializers.DateField(
         validators=[date_validator(PLANNED)],
@@ -921,7 +929,9 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(
         summary="Заключить договор и поставить на сопровождение",
-        description="Нужно действующее письменное согласие на обработку персональных данных.",
+        description="Нужно действующее письменное согласие на обработку персональных данных. "
+        "По сопровождению, которое уже ведётся, но без действующего договора (прежний прекращён при "
+        "переезде или истёк), — новый договор службы, которая ведёт сопровождение.",
         request=SignContractSerializer,
         responses={201: ContractSerializer},
     )
@@ -932,7 +942,7 @@ class CaseViewSet(SupportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
         contract = services.sign_contract(
             case,
             actor=request.user,
-            level=data["level"],
+            level=data.get("level"),
             signed_at=data["signed_at"],
             help_agreed=data["help_agreed"],
             graduate_obligations=data["graduate_obligations"],

@@ -10,7 +10,8 @@ The order, in words:
 2. then by the attention score, highest first: how far the last contact is past the
    level's norm, in norm intervals (0 while within the norm), plus the number of open plan
    measures past their deadline, plus one when a deadline has already passed (the plan
-   was due for review, the contract has ended). A graduate not contacted for 40 days at a
+   was due for review, the contract has ended), plus one when the case is on support but
+   its contract ended on a move (the receiving service must sign a new one). A graduate not contacted for 40 days at a
    weekly level scores (40 − 7) / 7 ≈ 4.7; one with two overdue measures and a recent
    contact scores 2;
 3. then by the next due date (plan review, contract end, the 23rd birthday within three
@@ -137,7 +138,8 @@ def with_attention(cases: QuerySet, today: dt.date) -> QuerySet:
     ``last_contact_at``, ``days_since_contact``, ``contact_state`` ("ok", "late", "very_late"),
     ``overdue_measures``, ``plan_ends_on``, ``contract_ends_on``, ``turns_23_on`` (only
     within the horizon), ``next_due``, ``next_due_kind`` ("plan", "contract", "age23"),
-    ``due_state`` ("", "soon", "past") and ``attention`` (the score).
+    ``due_state`` ("", "soon", "past"), ``contract_terminated_at`` (on support, the day the
+    latest contract ended on a move: a new one is needed) and ``attention`` (the score).
     """
     today_value = _date(today)
     last_contact = (
@@ -165,8 +167,18 @@ def with_attention(cases: QuerySet, today: dt.date) -> QuerySet:
         .order_by("-starts_on", "-id")
         .values("ends_on")[:1]
     )
+    # The latest contract's termination: on a case on support only a move ends a contract early
+    # (services._end_contracts_on_move), and then the service that now holds it signs a new one.
+    latest_terminated = (
+        Contract.objects.filter(case=OuterRef("pk")).order_by("-starts_on", "-id").values("terminated_at")[:1]
+    )
     far = _date(FAR_FUTURE)
     qs = cases.annotate(
+        contract_terminated_at=Case(
+            When(status=SupportCase.Status.ACTIVE, then=Subquery(latest_terminated, output_field=DateField())),
+            default=None,
+            output_field=DateField(),
+        ),
         level_id=level_in_force(today),
         level_name=level_in_force(today, "level__name"),
         contacts_per_month=level_in_force(today, "level__contacts_per_month"),
@@ -225,7 +237,10 @@ def with_attention(cases: QuerySet, today: dt.date) -> QuerySet:
     return qs.annotate(
         attention=Cast(F("contact_overdue_days"), FloatField()) / Cast(F("interval_days"), FloatField())
         + Cast(F("overdue_measures"), FloatField())
-        + Case(When(due_state="past", then=Value(1.0)), default=Value(0.0), output_field=FloatField()),
+        + Case(When(due_state="past", then=Value(1.0)), default=Value(0.0), output_field=FloatField())
+        + Case(
+            When(contract_terminated_at__isnull=False, then=Value(1.0)), default=Value(0.0), output_field=FloatField()
+        ),
     )
 
 
@@ -259,7 +274,8 @@ def caseload(cases: QuerySet, today: dt.date, *, by_specialist: bool = False) ->
 
 
 def needs_attention() -> Q:
-    """A case in work whose contact is late or whose measures are overdue."""
+    """A case in work whose contact is late, whose measures are overdue, whose deadline has
+    passed or whose contract ended on a move."""
     return Q(status__in=IN_WORK, attention__gt=0)
 
 

@@ -155,10 +155,39 @@ class ContractForm(ScanMixin, SupportForm):
     )
     scan = _scan_field()
 
-    def __init__(self, *args, region_id: int, next_number: str = "", birth_date=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        region_id: int,
+        next_number: str = "",
+        current_level: SupportLevel | None = None,
+        previous: Contract | None = None,
+        birth_date=None,
+        **kwargs,
+    ):
+        """``current_level``: a new contract of a case already on support keeps this level unless
+        another is chosen. ``previous``: the contract that ended; its terms are offered to start from."""
+        if previous is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "help_agreed": previous.help_agreed,
+                    "graduate_obligations": previous.graduate_obligations,
+                    "termination_terms": previous.termination_terms or self.base_fields["termination_terms"].initial,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = region_levels(region_id)
         _say_support_ends(self.fields["ends_on"], birth_date)
+        if current_level is not None:
+            level = self.fields["level"]
+            level.required = False
+            level.widget.attrs.pop("required", None)
+            level.empty_label = _("— оставить текущий: «%(level)s» —") % {"level": current_level.name}
+            level.help_text = _("Уровень и его история не меняются, если не выбрать другой.")
+            self.fields["level_reason"].help_text = _(
+                "Если пусто — «Уровень пересмотрен при заключении нового договора»."
+            )
         if next_number:
             self.fields["number"].help_text = _("Если пусто — следующий номер службы: %(n)s.") % {"n": next_number}
 

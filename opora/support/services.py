@@ -283,7 +283,7 @@ def sign_contract(
     case: SupportCase,
     *,
     actor,
-    level: SupportLevel,
+    level: SupportLevel | None = None,
     signed_at: dt.date,
     help_agreed: str,
     graduate_obligations: str,
@@ -298,45 +298,46 @@ def sign_contract(
     """Sign the contract and put the graduate on support (на сопровождении) at ``level``.
 
     Needs a written consent to personal-data processing in force; the term defaults to a year.
+
+    A case already on support whose contract is no longer in force (it ended by its own clause
+    when the graduate moved to this service, or its term ran out) gets a new contract the same
+    way: see :func:`_sign_new_contract`.
     """
+    # What the caller saw: a first signing that finds the case put on support meanwhile is
+    # refused as the state machine refuses it, not turned into a second contract.
+    seen_status = case.status
     case = _lock(case)
+    terms = {
+        "signed_at": signed_at,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "number": number,
+        "help_agreed": help_agreed,
+        "graduate_obligations": graduate_obligations,
+        "termination_terms": termination_terms,
+        "scan": scan,
+    }
+    if case.status == Status.ACTIVE and seen_status == Status.ACTIVE:
+        return _sign_new_contract(case, actor=actor, level=level, level_reason=level_reason, request=request, **terms)
     _transition(case, Status.ACTIVE)
     _fact(signed_at, "signed_at", case.graduate)
     if case.contact_at and signed_at < case.contact_at:
         raise DomainError(_("Договор не может быть подписан раньше установления контакта."), field="signed_at")
-    graduate = case.graduate
-    in_force = Q(valid_until__isnull=True) | Q(valid_until__gte=signed_at)
-    if not graduate.consents.filter(in_force, withdrawn_at__isnull=True, given_at__lte=signed_at).exists():
-        raise DomainError(
-            _(
-                "Нет действующего письменного согласия на обработку персональных данных: внесите его на вкладке «Согласие»."
-            ),
-            code="no_consent",
-        )
-    if level.region_id != graduate.service.region_id or not level.is_active:
-        raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+    _check_consent(case.graduate, signed_at)
+    if level is None:
+        raise DomainError(_("Выберите уровень сопровождения."), field="level")
+    _check_level(level, case)
     starts_on = starts_on or signed_at
     check_date(
         starts_on,
         kind=PLANNED,
         field="starts_on",
-        birth_date=graduate.birth_date,
+        birth_date=case.graduate.birth_date,
         not_before=case.identified_at,
         not_before_message=_("Договор не может начать действовать раньше выявления выпускника (%(date)s).")
         % {"date": case.identified_at.strftime("%d.%m.%Y")},
     )
-    contract = _create_contract(
-        case,
-        actor=actor,
-        signed_at=signed_at,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        number=number,
-        help_agreed=help_agreed,
-        graduate_obligations=graduate_obligations,
-        termination_terms=termination_terms,
-        scan=scan,
-    )
+    contract = _create_contract(case, actor=actor, **{**terms, "starts_on": starts_on})
     case.status, case.activated_at = Status.ACTIVE, contract.starts_on
     save_bumped(case, ["status", "activated_at"])
     LevelChange.objects.create(
@@ -357,6 +358,96 @@ def sign_contract(
             "support_level": [None, level.name],
         },
     )
+    return contract
+
+
+def _check_consent(graduate: Graduate, on: dt.date) -> None:
+    in_force = Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    if not graduate.consents.filter(in_force, withdrawn_at__isnull=True, given_at__lte=on).exists():
+        raise DomainError(
+            _(
+                "Нет действующего письменного согласия на обработку персональных данных: внесите его на вкладке «Согласие»."
+            ),
+            code="no_consent",
+        )
+
+
+def _check_level(level: SupportLevel, case: SupportCase) -> None:
+    if level.region_id != case.graduate.service.region_id or not level.is_active:
+        raise DomainError(_("Этот уровень сопровождения не действует в регионе."), field="level")
+
+
+def contract_in_force_or_waiting(contracts, day: dt.date) -> Contract | None:
+    """The contract among ``contracts`` that holds on ``day`` or is still to start (a renewal), if any."""
+    live = [c for c in contracts if c.terminated_at is None and c.ends_on >= day]
+    return min(live, key=lambda c: (c.starts_on, c.pk)) if live else None
+
+
+def last_day_in_force(contract: Contract) -> dt.date:
+    """The last day the contract was in force: the day before its termination, else its end."""
+    if contract.terminated_at is not None:
+        return min(contract.ends_on, contract.terminated_at - dt.timedelta(days=1))
+    return contract.ends_on
+
+
+def _sign_new_contract(
+    case: SupportCase, *, actor, level: SupportLevel | None, level_reason: str, request, **terms
+) -> Contract:
+    """A new contract on a case on support with no contract in force (runs under sign_contract's lock).
+
+    After a transfer is accepted the sending service's contract has ended by its moving clause;
+    the receiving service, now the holder, signs its own contract with the graduate, under its
+    own number (per service and year). Refused while any contract is in force or waiting to
+    start, and while a transfer of the case is pending (locked after the case: the one order).
+    The level in force stays, its history untouched, unless ``level`` names another one: then
+    a level change from the new contract's first day.
+    """
+    # The access scope, asked again under the lock: after the move only the receiving service
+    # holds the graduate; the sending one (whatever it still has open in a tab) is refused.
+    if "change" not in allowed_actions(actor, case, ("change",)):
+        raise DomainError(_("Новый договор заключает служба, которая ведёт сопровождение выпускника."))
+    today = _today()
+    signed_at = terms["signed_at"]
+    _fact(signed_at, "signed_at", case.graduate)
+    if Transfer.objects.select_for_update(of=("self",)).filter(case=case, status=Transfer.Status.PENDING).exists():
+        raise DomainError(
+            _("Выпускник передаётся в другую службу: новый договор заключит служба, которая примет сопровождение.")
+        )
+    contracts = list(Contract.objects.select_for_update(of=("self",)).filter(case=case).order_by("starts_on", "id"))
+    live = contract_in_force_or_waiting(contracts, today)
+    if live is not None:
+        raise DomainError(
+            _("У выпускника есть действующий договор: %(contract)s, по %(date)s. Новый договор не заключается.")
+            % {"contract": live, "date": live.ends_on.strftime("%d.%m.%Y")}
+        )
+    starts_on = terms["starts_on"] or signed_at
+    check_date(starts_on, kind=PLANNED, field="starts_on", birth_date=case.graduate.birth_date)
+    previous = max(contracts, key=last_day_in_force, default=None)
+    if previous is not None and starts_on <= last_day_in_force(previous):
+        raise DomainError(
+            _("Новый договор не может начаться раньше, чем закончился прежний (%(contract)s действовал по %(date)s).")
+            % {"contract": previous, "date": last_day_in_force(previous).strftime("%d.%m.%Y")},
+            field="starts_on",
+        )
+    _check_consent(case.graduate, signed_at)
+    before = case.level_on(starts_on)
+    if level is None and before is None:
+        raise DomainError(_("Выберите уровень сопровождения."), field="level")
+    if level is not None:
+        _check_level(level, case)
+    contract = _create_contract(case, actor=actor, **{**terms, "starts_on": starts_on})
+    changes: dict[str, Any] = {"contract": [str(previous) if previous else None, str(contract)]}
+    if level is not None and (before is None or before.pk != level.pk):
+        LevelChange.objects.create(
+            case=case,
+            level=level,
+            effective_from=contract.starts_on,
+            basis=LevelChange.Basis.OTHER,
+            reason=level_reason or _("Уровень пересмотрен при заключении нового договора."),
+            decided_by=actor,
+        )
+        changes["support_level"] = [before.name if before else None, level.name]
+    _log(case, actor, request, changes)
     return contract
 
 
@@ -443,6 +534,18 @@ def renew_contract(
         raise DomainError(_("Продлить можно договор только по действующему сопровождению."))
     if hasattr(contract, "renewal"):
         raise DomainError(_("Этот договор уже продлён."))
+    contract.refresh_from_db(fields=["terminated_at"])
+    if contract.terminated_at is not None:
+        raise DomainError(
+            _("Договор расторгнут %(date)s: продлить его нельзя — заключите новый договор.")
+            % {"date": contract.terminated_at.strftime("%d.%m.%Y")}
+        )
+    if contract.service_id != case.graduate.service_id:
+        # A contract of the service the graduate left: this service signs its own, under its own number.
+        raise DomainError(
+            _("Договор заключён другой службой («%(service)s»): продлить его нельзя — заключите новый договор.")
+            % {"service": contract.service}
+        )
     _fact(signed_at, "signed_at", case.graduate)
     if signed_at < contract.signed_at:
         raise DomainError(

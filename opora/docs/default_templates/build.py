@@ -351,6 +351,16 @@ def contract() -> Document:
     tag(doc, "if renewed_from_number")
     para(doc, "Договор заключён в продолжение Договора № {{ renewed_from_number }} от {{ renewed_from_date }}.")
     tag(doc, "endif")
+    tag(doc, "if previous_contract_number")
+    para(
+        doc,
+        "Договор заключён взамен Договора № {{ previous_contract_number }} от {{ previous_contract_date }}"
+        "{% if previous_service_name %}, заключённого Выпускником со службой «{{ previous_service_name }}»{% endif %}"
+        "{% if previous_terminated_at %}, прекращённого {{ previous_terminated_at }}"
+        "{% if previous_moved %} в связи с переездом Выпускника{% endif %}"
+        "{% else %}, срок действия которого истёк {{ previous_ends_on }}{% endif %}.",
+    )
+    tag(doc, "endif")
 
     section_heading(doc, "1. Предмет Договора")
     para(

@@ -40,7 +40,7 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
     ``allowed``: what the scope lets the user do with the graduate (CardView.allowed_on):
     the holding service acts on the case; a receiving service only accepts or declines.
     """
-    contracts = list(case.contracts.select_related("created_by").order_by("-starts_on", "-id"))
+    contracts = list(case.contracts.select_related("created_by", "service").order_by("-starts_on", "-id"))
     renewed = {c.renewed_from_id for c in contracts if c.renewed_from_id}
     latest = next((c for c in contracts if c.terminated_at is None), None)
     for contract in contracts:
@@ -57,13 +57,29 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
     if pending is not None:
         pending.overdue = pending.notice_overdue(today)
 
+    # A contract of the service the graduate left (ran out before the move) is not this service's to renew.
+    own_latest = latest is not None and latest.service_id == case.graduate.service_id
     expiry = None
-    if case.status == Status.ACTIVE and latest is not None and latest.pk not in renewed:
+    if case.status == Status.ACTIVE and own_latest and latest.pk not in renewed:
         days_left = (latest.ends_on - today).days
         if days_left <= EXPIRY_NOTICE_DAYS:
             expiry = {"contract": latest, "days": days_left, "ended": days_left < 0}
 
     acts = case.is_open and "change" in allowed
+    # On support with no contract in force or waiting to start: the holder signs a new one
+    # (services.sign_contract). «moved»: the last contract ended by its clause on the move.
+    new_contract = None
+    if acts and case.status == Status.ACTIVE and pending is None and contracts:
+        if services.contract_in_force_or_waiting(contracts, today) is None:
+            previous = max(contracts, key=services.last_day_in_force)
+            new_contract = {
+                "previous": previous,
+                "last_day": services.last_day_in_force(previous),
+                "moved": previous.terminated_at is not None,
+                "foreign": previous.service_id != case.graduate.service_id,
+            }
+            # The tab's own alert; an expired contract of this service has the expiry reminder instead.
+            new_contract["alert"] = new_contract["moved"] or new_contract["foreign"]
     transitions = services.TRANSITIONS[case.status] if acts else set()
     return {
         "contracts": contracts,
@@ -76,6 +92,7 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
         "pending_transfer": pending,
         "is_receiving": pending is not None and "receive" in allowed,
         "expiry": expiry,
+        "new_contract": new_contract,
         "acts": acts,
         # «Распечатать проект договора»: an open case with no contract in force or waiting to start.
         "print_draft": acts and not any(c.terminated_at is None and c.ends_on >= today for c in contracts),
@@ -85,7 +102,8 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
             "refuse": Status.REFUSED in transitions,
             "close": Status.CLOSED in transitions,
             "level": acts and case.status == Status.ACTIVE,
-            "renew": acts and case.status == Status.ACTIVE and latest is not None and latest.pk not in renewed,
+            "renew": acts and case.status == Status.ACTIVE and own_latest and latest.pk not in renewed,
+            "sign_new": new_contract is not None,
             "transfer": acts and pending is None,
         },
     }
@@ -188,16 +206,52 @@ class CaseContactView(SupportCardView):
 
 
 class ContractSignView(CaseFormView):
+    """The contract: the first one puts the graduate on support; on a case already on support
+    whose contract ended (on a move, or its term ran out) it is a new contract of the holder."""
+
     form_class = ContractForm
     title = gettext_lazy("Договор о сопровождении")
     submit_label = gettext_lazy("Подписан — поставить на сопровождение")
 
+    def previous_contract(self, case) -> Contract | None:
+        if case.status != Status.ACTIVE:
+            return None
+        contracts = list(case.contracts.select_related("service"))
+        return max(contracts, key=services.last_day_in_force, default=None)
+
     def form_kwargs(self, graduate, case):
         number, _sequence = services.next_contract_number(graduate.service, timezone.localdate().year)
-        return {"region_id": graduate.service.region_id, "next_number": number, "birth_date": graduate.birth_date}
+        kwargs = {"region_id": graduate.service.region_id, "next_number": number, "birth_date": graduate.birth_date}
+        if case.status == Status.ACTIVE:
+            kwargs["current_level"] = case.level_on(timezone.localdate())
+            kwargs["previous"] = self.previous_contract(case)
+        return kwargs
 
     def extra_context(self, graduate, case):
-        return {"consent_missing": graduate.current_consent is None}
+        context = {"consent_missing": graduate.current_consent is None}
+        previous = self.previous_contract(case)
+        if previous is not None:
+            ended = (
+                _("прекращён %(date)s: %(reason)s")
+                % {"date": previous.terminated_at.strftime("%d.%m.%Y"), "reason": previous.termination_reason}
+                if previous.terminated_at
+                else _("срок истёк %(date)s") % {"date": previous.ends_on.strftime("%d.%m.%Y")}
+            )
+            context.update(
+                {
+                    "page_title": _("Новый договор о сопровождении"),
+                    "submit_label": _("Подписан — заключить новый договор"),
+                    "intro": _(
+                        "Выпускник на сопровождении вашей службы, но договор не действует. Новый договор получает "
+                        "номер вашей службы; уровень сопровождения остаётся прежним, если не выбрать другой."
+                    ),
+                    "summary": [
+                        (_("Прежний договор"), f"{previous} ({previous.service})"),
+                        (_("Чем закончился"), ended),
+                    ],
+                }
+            )
+        return context
 
     def run(self, form, graduate, case):
         return call_service(
@@ -205,6 +259,11 @@ class ContractSignView(CaseFormView):
         )
 
     def success_message(self, contract):
+        if contract.case.contracts.count() > 1:
+            return _("%(contract)s подписан: новый договор действует с %(date)s.") % {
+                "contract": contract,
+                "date": contract.starts_on.strftime("%d.%m.%Y"),
+            }
         return _("%(contract)s подписан: выпускник на сопровождении.") % {"contract": contract}
 
 
