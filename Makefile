@@ -1,11 +1,11 @@
-# «Опора»: the two quick-start commands are `make run` and `make test`.
+# «Опора»: the two quick-start commands are `make run` and `make test` (`make dev` for developers).
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-dates test-fast test-browser schemathesis lint check messages deps clean
+.PHONY: run dev loadtest test test-dates test-fast test-browser schemathesis lint check messages deps clean
 
 # The environment: a virtualenv from the lock file and the front-end packages from npm.
 $(VENV)/.installed: requirements.txt
@@ -22,11 +22,31 @@ node_modules/.installed: package.json package-lock.json
 deps: $(VENV)/.installed node_modules/.installed
 
 # Creates the environment if missing, migrates, loads the demo region into an empty
-# database, and serves on http://127.0.0.1:$(PORT).
-run: deps
+# database, and serves a team on http://127.0.0.1:$(PORT): gunicorn (processes × threads,
+# opora/gunicorn_conf.py), static files from the app (WhiteNoise), DEBUG off.
+run: deps staticfiles/staticfiles.json
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c python:opora.gunicorn_conf
+
+# The collected, hashed and compressed static files WhiteNoise serves; collected again only when
+# a source changed (compressing takes a while).
+STATIC_SOURCES := $(shell find opora -path '*/static/*' -type f 2>/dev/null)
+staticfiles/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/.installed
+	$(PY) manage.py collectstatic --noinput -v0
+	touch $@
+
+# For developers: Django's runserver with DEBUG (tracebacks, reload on change).
+dev: deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	OPORA_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# 20 users for 60 s (loadtest/run.py) against a fresh database with the demo region, served
+# as `make run` serves; fails on any error. PostgreSQL: DATABASE_URL=postgres://…/opora make loadtest
+LOADTEST_ARGS ?=
+loadtest: deps staticfiles/staticfiles.json
+	$(PY) loadtest/run.py $(LOADTEST_ARGS)
 
 # The whole test suite (unit, integration and real-browser tests) on the configured
 # database: SQLite by default, PostgreSQL when DATABASE_URL points at it.
@@ -62,7 +82,7 @@ lint: deps
 
 check: deps
 	$(PY) manage.py check
-	OPORA_DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=opora.example.ru $(PY) manage.py check --deploy --fail-level WARNING
+	OPORA_DEBUG=0 OPORA_HTTPS=1 SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=opora.example.ru $(PY) manage.py check --deploy --fail-level WARNING
 
 messages:
 	cd opora && ../$(PY) ../manage.py compilemessages -l ru

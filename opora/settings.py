@@ -1,20 +1,25 @@
 """Settings of «Опора», read from the environment.
 
 Every value comes from an environment variable through a small typed helper that
-fails loudly on a bad value (the Healthchecks way). The defaults are for a
-developer's machine: DEBUG on, SQLite under var/. Production sets
-OPORA_DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+fails loudly on a bad value (the Healthchecks way). The defaults serve a team on
+one machine safely: DEBUG off, SQLite under var/ tuned for concurrent users, a
+secret key generated into var/ on first start, plain HTTP on loopback. A developer
+asks for DEBUG (OPORA_DEBUG=1, `make dev`); production behind HTTPS sets
+OPORA_HTTPS=1, ALLOWED_HOSTS and usually DATABASE_URL (PostgreSQL).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OPORA_VAR_DIR", BASE_DIR / "var"))
@@ -53,15 +58,44 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("OPORA_DEBUG", True)
+def generated_secret(path: Path) -> str:
+    """The key kept in ``path``, made on first use (readable by the owner only).
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when OPORA_DEBUG=0")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    Several server processes may start at once: the key is written to a private temporary
+    file and linked into place, so that every process reads the same complete key.
+    """
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(50))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process was first: its key wins
+    finally:
+        temporary.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it or set SECRET_KEY")
+    return key
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
+
+# Off unless a developer asks for it (`make dev`): nobody ever sees a traceback.
+DEBUG = env_bool("OPORA_DEBUG", False)
+# The test suite (pytest) finds static files in place and needs no `collectstatic` first.
+RUNNING_TESTS = "pytest" in sys.modules
+
+# SECRET_KEY from the environment, else the key generated into var/ on the first start.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or generated_secret(VAR_DIR / "secret_key")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -97,9 +131,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "opora.core.middleware.SessionIdleRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opora.core.middleware.AccessDeniedAuditMiddleware",
+    # Runs the view of a write in one transaction: the last middleware with a process_view.
+    "opora.core.middleware.AtomicWritesMiddleware",
     # AxesMiddleware must be the last one.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,15 +164,40 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'opora.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
-# One transaction per request: a form that fails saves nothing, and a read of personal
-# data is audited in the same transaction as the read itself.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
+
+def database_settings(url: str) -> dict:
+    """The connection settings for ``url``, tuned so that a team of users can share it.
+
+    SQLite (the embedded default): WAL lets readers go on while one writer writes;
+    IMMEDIATE transactions take the write lock when they begin, so two writers queue for
+    it (busy timeout) instead of one of them failing with «database is locked» when a
+    read transaction tries to turn into a write. PostgreSQL: persistent connections that
+    are checked before reuse, and timeouts so that an unreachable or hung database gives
+    an error in seconds instead of holding every server thread.
+    """
+    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        busy_seconds = env_int("OPORA_SQLITE_BUSY_TIMEOUT", 20)
+        options.setdefault("timeout", busy_seconds)
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault(
+            "init_command",
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={busy_seconds * 1000}",
+        )
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        options.setdefault("connect_timeout", env_int("OPORA_DB_CONNECT_TIMEOUT", 5))
+        statement_seconds = env_int("OPORA_DB_STATEMENT_TIMEOUT", 30)
+        options.setdefault("options", f"-c statement_timeout={statement_seconds * 1000}")
+    # No transaction around a whole request: reads run without one (their audit rows are
+    # written in a short transaction of their own before the response leaves), and
+    # opora.core.middleware.AtomicWritesMiddleware runs POST/PUT/PATCH/DELETE in one.
+    config["ATOMIC_REQUESTS"] = False
+    return config
+
+
+DATABASES = {"default": database_settings(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'opora.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and security --------------------------------------------------------------
@@ -157,9 +219,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle timeout: the session lives OPORA_SESSION_IDLE_MINUTES after the last request.
+# Sessions live in a file cache under var/ (shared by every server process, no database
+# write per request; a logout deletes the file). Idle timeout: the session lives
+# OPORA_SESSION_IDLE_MINUTES after the last request; SessionIdleRefreshMiddleware pushes
+# the expiry forward at most once every OPORA_SESSION_REFRESH_SECONDS, not on every request.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "opora.core.cache.SessionFileCache",
+        # The suite keeps its sessions apart from those of a server running on the same checkout.
+        "LOCATION": str(VAR_DIR / ("test-sessions" if RUNNING_TESTS else "sessions")),
+        "OPTIONS": {"MAX_ENTRIES": env_int("OPORA_SESSION_MAX", 20000)},
+    },
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = env_int("OPORA_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+OPORA_SESSION_REFRESH_SECONDS = env_int("OPORA_SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -183,9 +260,11 @@ AXES_VERBOSE = False
 OPORA_TRUST_X_FORWARDED_FOR = env_bool("OPORA_TRUST_X_FORWARDED_FOR", False)
 AXES_CLIENT_IP_CALLABLE = "opora.core.audit.client_ip"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("OPORA_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("OPORA_SECURE_COOKIES", True)
+# Behind HTTPS (OPORA_HTTPS=1): secure cookies, redirect to https, HSTS. Off by default so that
+# `make run` works over plain HTTP on loopback; each part can also be switched on its own.
+OPORA_HTTPS = env_bool("OPORA_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("OPORA_SECURE_COOKIES", OPORA_HTTPS)
+if OPORA_HTTPS:
     SECURE_SSL_REDIRECT = env_bool("OPORA_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("OPORA_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -220,7 +299,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not (DEBUG or RUNNING_TESTS)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -356,5 +435,8 @@ LOGGING = {
 }
 # In development static files are found in place (npm's node_modules, app folders);
 # production serves the collected, hashed copies from STATIC_ROOT.
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or RUNNING_TESTS
 WHITENOISE_AUTOREFRESH = DEBUG
+# Source maps (several MB each, for a developer's browser tools) are not worth compressing at
+# every collectstatic; everything else is served gzip- and brotli-compressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]

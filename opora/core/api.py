@@ -12,7 +12,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from opora.core.access import can
 from opora.core.errors import DomainError
-from opora.core.middleware import after_request
+from opora.core.middleware import after_request, rollback_request
 from opora.core.versioning import PreconditionFailed, RevisionedViewSetMixin
 from opora.core.views import mark_denied
 
@@ -35,7 +35,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(
             _("Запрос с сеансом браузера отклонён: нет действительного CSRF-токена. Обновите страницу и повторите.")
         )
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and "request" in context:
+        # Answered, not raised: the write's transaction must still be undone.
+        rollback_request(context["request"])
+    return response
 
 
 class HasScope(permissions.BasePermission):
@@ -74,7 +78,9 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
     handler runs — so a DRF mixin listed before or after this class in the bases cannot skip it
     (NetBox's ``BaseViewSet.initial``). Every model instance handed to a serializer is written
     to the audit log as read once the response is a success, or a 412 whose detail shows the
-    colleague's change (``finalize_response``). Over a
+    colleague's change (``finalize_response``), in one short transaction before the response
+    leaves (a GET runs outside any transaction; a write runs in its request's,
+    :class:`~opora.core.middleware.AtomicWritesMiddleware`). Over a
     :class:`~opora.core.versioning.Revisioned` model, answers carry ``ETag`` and PUT/PATCH
     need ``If-Match`` (:class:`~opora.core.versioning.RevisionedViewSetMixin`).
     """
@@ -136,6 +142,10 @@ class ScopedViewSet(RevisionedViewSetMixin, viewsets.GenericViewSet):
         return response
 
     def _audit_reads(self, request) -> None:
+        with transaction.atomic(savepoint=False):
+            self._write_read_audit(request)
+
+    def _write_read_audit(self, request) -> None:
         from opora.core.audit import record, record_list_read
         from opora.core.models import AuditEvent
 

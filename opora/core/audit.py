@@ -1,4 +1,5 @@
-"""Writing the audit log. Every function writes in the caller's transaction."""
+"""Writing the audit log. Every function writes in the caller's transaction, or in one of its
+own when the caller has none (an event and the persons it is filed under, all or nothing)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -45,6 +46,7 @@ def _actor(request, actor):
     return user if user is not None and user.is_authenticated else None
 
 
+@transaction.atomic(savepoint=False)
 def record(
     action: str,
     *,
@@ -81,6 +83,7 @@ def record(
     return event
 
 
+@transaction.atomic(savepoint=False)
 def record_list_read(
     request, model: type[models.Model], ids: Iterable[int], *, action: str = Action.LIST
 ) -> AuditEvent:

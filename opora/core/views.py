@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,6 +58,12 @@ class ScopedView(LoginRequiredMixin, View):
     the read to the audit log: the first record fetched (the person whose card it is) and
     every row a list showed (:meth:`paginate`, :meth:`shown`). Handlers write no audit of
     reads themselves.
+
+    A read (GET) runs outside any transaction, so that it holds no write lock while it
+    queries and renders; its audit rows are written in one short transaction once the page
+    is rendered and before the response leaves — if that write fails, the user gets an
+    error, not the data. A write (POST) runs in the request's transaction
+    (:class:`~opora.core.middleware.AtomicWritesMiddleware`) and its audit rows join it.
     """
 
     model: type[models.Model]
@@ -130,6 +136,12 @@ class ScopedView(LoginRequiredMixin, View):
     def _audit_reads(self) -> None:
         from opora.core import audit
 
+        if not self._fetched and not self._shown:
+            return
+        with transaction.atomic(savepoint=False):
+            self._write_read_audit(audit)
+
+    def _write_read_audit(self, audit) -> None:
         if self._fetched:
             audit.record(self.read_action, request=self.request, obj=self._fetched[0], changes=self.audit_changes)
         for model, ids in self._shown.items():
