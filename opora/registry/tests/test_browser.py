@@ -132,7 +132,8 @@ def test_registry_works_on_a_phone_screen(browser, live_server, specialist, grad
         assert page.get_by_role("button", name="Меню").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.get_by_role("link", name=graduate.full_name).click()
-        assert page.locator("#graduate-name").is_visible()
+        page.wait_for_url(f"{live_server.url}/graduates/{graduate.pk}/")
+        expect(page.locator("#graduate-name")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
