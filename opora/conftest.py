@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
 import zoneinfo
 
 import pytest
@@ -309,3 +310,32 @@ def if_match_for(url: str) -> dict:
         return {}
     revision = model._default_manager.filter(pk=pk).values_list("revision", flat=True).first()
     return {"HTTP_IF_MATCH": f'"{revision}"'} if revision is not None else {}
+
+
+# --- The real browser -------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("OPORA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium driven by Playwright, one per test module; skipped with a reason when it is not installed."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium не найден ({CHROMIUM}): apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # itself (set-up and checks) stay plain synchronous calls.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+        )
+        yield instance
+        instance.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -6,9 +6,6 @@ card and corrects a phone number; and the registry works on a phone-sized screen
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
@@ -16,40 +13,6 @@ from opora.conftest import PASSWORD
 from opora.registry.models import Graduate, VulnerableCategory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("OPORA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium не найден ({CHROMIUM}): apt-get install chromium")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself (set-up and checks) are still plain synchronous calls.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield instance
-        instance.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

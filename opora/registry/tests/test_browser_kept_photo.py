@@ -13,7 +13,7 @@ from PIL import Image
 
 from opora.conftest import years_ago
 from opora.registry.models import Graduate
-from opora.registry.tests.test_browser import browser, log_in, page  # noqa: F401  (the browser fixtures)
+from opora.registry.tests.test_browser import log_in, page  # noqa: F401  (the page fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

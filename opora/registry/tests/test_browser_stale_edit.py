@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from opora.conftest import PASSWORD
+from opora.conftest import (
+    CHROMIUM,  # noqa: F401
+    PASSWORD,
+)
 from opora.org.models import User
 from opora.registry.models import Graduate
-from opora.registry.tests.test_browser import CHROMIUM, browser  # noqa: F401 — the shared browser fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,6 @@ and closes the case with a report — looking at what the page says after each s
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,32 +18,6 @@ from opora.support.models import JournalEntry, SupportCase, SupportLevel
 from opora.support.tests.conftest import days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("OPORA_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium не найден ({CHROMIUM}): apt-get install chromium")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # itself (set-up and checks) stay plain synchronous calls.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-        )
-        yield instance
-        instance.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def log_in(page, live_server, username: str) -> None:

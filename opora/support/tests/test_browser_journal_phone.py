@@ -13,7 +13,7 @@ from opora.registry.models import Graduate
 from opora.support import services
 from opora.support.models import JournalEntry
 from opora.support.tests.conftest import days_ago
-from opora.support.tests.test_browser_cycle import browser, log_in  # noqa: F401 — the shared browser fixture
+from opora.support.tests.test_browser_cycle import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,6 @@ import pytest
 from opora.conftest import PASSWORD
 from opora.support import services
 from opora.support.tests.conftest import INTENSIVE, days_ago
-from opora.support.tests.test_browser_cycle import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
