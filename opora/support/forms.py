@@ -483,21 +483,9 @@ MORE_KINDS = [
 ]
 
 
-class JournalForm(SupportForm):
-    """A journal entry: the quick part (date, kind, text) and the details behind «Подробнее»."""
+class JournalDetails(SupportForm):
+    """The details of a journal entry («Подробнее»), the same for a new entry and a correction."""
 
-    date = forms.DateField(
-        validators=[date_validator(FACT)],
-        label=_("Дата"),
-        widget=DateInput(),
-        required=False,
-        initial=timezone.localdate,
-    )
-    kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices, initial=Kind.PHONE, widget=forms.RadioSelect)
-    text = forms.CharField(
-        label=_("Что сделано"),
-        widget=_textarea(2, placeholder=_("Что сделано, о чём договорились")),
-    )
     domain = forms.ModelChoiceField(
         label=_("Сфера"), queryset=Domain.objects.none(), required=False, empty_label=_("— не указана —")
     )
@@ -513,6 +501,30 @@ class JournalForm(SupportForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     participants = forms.CharField(label=_("Участники"), max_length=300, required=False)
+
+    def narrow_details(self, region_id: int) -> None:
+        """Only the region's directories are offered."""
+        self.fields["domain"].queryset = region_domains(region_id)
+        self.fields["service_kind"].queryset = ServiceKind.objects.filter(region_id=region_id, is_active=True).order_by(
+            "order", "name"
+        )
+
+
+class JournalForm(JournalDetails):
+    """A journal entry: the quick part (date, kind, text) and the details behind «Подробнее»."""
+
+    date = forms.DateField(
+        validators=[date_validator(FACT)],
+        label=_("Дата"),
+        widget=DateInput(),
+        required=False,
+        initial=timezone.localdate,
+    )
+    kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices, initial=Kind.PHONE, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Что сделано"),
+        widget=_textarea(2, placeholder=_("Что сделано, о чём договорились")),
+    )
     measure = forms.ModelChoiceField(
         label=_("Мероприятие плана"),
         queryset=PlanMeasure.objects.none(),
@@ -521,13 +533,11 @@ class JournalForm(SupportForm):
     )
 
     DETAIL_FIELDS = ("domain", "service_kind", "result", "duration_minutes", "participants", "measure")
+    field_order = ("date", "kind", "text", *DETAIL_FIELDS)
 
     def __init__(self, *args, region_id: int, case: SupportCase | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = region_domains(region_id)
-        self.fields["service_kind"].queryset = ServiceKind.objects.filter(region_id=region_id, is_active=True).order_by(
-            "order", "name"
-        )
+        self.narrow_details(region_id)
         if case is not None:
             self.fields["measure"].queryset = (
                 PlanMeasure.objects.filter(plan__case=case)
@@ -575,7 +585,7 @@ class JournalForm(SupportForm):
         }
 
 
-class JournalEditForm(RevisionFormMixin, SupportForm):
+class JournalEditForm(RevisionFormMixin, JournalDetails):
     """Correcting a journal entry (its author, within the region's period): the entry's own words and facts.
 
     The case, the graduate and the link to a plan measure stay as entered. Field ids are
@@ -585,34 +595,17 @@ class JournalEditForm(RevisionFormMixin, SupportForm):
     date = forms.DateField(label=_("Дата"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Вид"), choices=Kind.choices)
     text = forms.CharField(label=_("Что сделано"), widget=_textarea(3))
-    domain = forms.ModelChoiceField(
-        label=_("Сфера"), queryset=Domain.objects.none(), required=False, empty_label=_("— не указана —")
-    )
-    service_kind = forms.ModelChoiceField(
-        label=_("Услуга"), queryset=ServiceKind.objects.none(), required=False, empty_label=_("— не указана —")
-    )
-    result = forms.CharField(label=_("Результат"), required=False, widget=_textarea(2))
-    duration_minutes = forms.IntegerField(
-        label=_("Длительность, мин."),
-        required=False,
-        min_value=1,
-        max_value=24 * 60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-    participants = forms.CharField(label=_("Участники"), max_length=300, required=False)
 
     MAIN_FIELDS = ("date", "kind", "text")
     DETAIL_FIELDS = ("domain", "service_kind", "result", "duration_minutes", "participants")
+    field_order = (*MAIN_FIELDS, *DETAIL_FIELDS)
 
     def __init__(self, data=None, *args, entry: JournalEntry, region_id: int, **kwargs):
         if data is None:
             kwargs.setdefault("initial", {name: getattr(entry, name) for name in JournalEntry.EDITABLE_FIELDS})
         kwargs.setdefault("auto_id", f"id_entry{entry.pk}_%s")
         super().__init__(data, *args, revision=entry.revision, **kwargs)
-        self.fields["domain"].queryset = region_domains(region_id)
-        self.fields["service_kind"].queryset = ServiceKind.objects.filter(region_id=region_id, is_active=True).order_by(
-            "order", "name"
-        )
+        self.narrow_details(region_id)
 
     def main_fields(self):
         return [self[name] for name in self.MAIN_FIELDS]
