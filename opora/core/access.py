@@ -156,9 +156,10 @@ def _services_within(user, how: str):
     """
     if how == "service":
         return user.service_id
-    from opora.org.models import Service
-
-    return Service.objects.filter(region_id=user.service.region_id).values("pk")
+    # The service model is the one the user's own ``service`` points at: core builds no part of
+    # the organisation and imports nothing from it (org builds on core, not the other way).
+    service_model = user._meta.get_field("service").related_model
+    return service_model.objects.filter(region_id=user.service.region_id).values("pk")
 
 
 def scope_of(model: type[models.Model]) -> Scope:

@@ -1,6 +1,7 @@
 """Logins, logouts, failed logins and lock-outs go to the audit log, filed under the account's service."""
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -25,11 +26,9 @@ def _service_of_username(username: str) -> int | None:
     A username nobody has (or an account without a service, such as the administrator's)
     gives None: such attempts are the regional centre's to watch (AuditEvent's scope).
     """
-    from opora.org.models import User
-
     if not username:
         return None
-    return User.objects.filter(username=username).values_list("service_id", flat=True).first()
+    return get_user_model().objects.filter(username=username).values_list("service_id", flat=True).first()
 
 
 @receiver(user_login_failed)
