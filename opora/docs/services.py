@@ -1,9 +1,10 @@
 """Generating documents: the contract, the individual plan, the social card and the relocation notice.
 
 ``render(kind, context, region=...)`` fills the region's active template of that kind, or the
-default shipped in opora/docs/default_templates/, with docxtpl. The ``*_context`` builders turn
-the models into the flat, already formatted values a template shows (dates as dd.mm.yyyy,
-names declined, choices as their Russian labels), each in a fixed number of queries.
+default shipped in opora/docs/default_templates/, with docxtpl (``fill`` of opora.docs.rendering,
+which also holds the formatting helpers). The ``*_context`` builders turn the models into the
+flat, already formatted values a template shows (dates as dd.mm.yyyy, names declined, choices as
+their Russian labels), each in a fixed number of queries.
 
 Templates are uploaded by administrators, who see no personal data: they are rendered in
 Jinja's sandbox, so that a template can print the values it is given and nothing else.
@@ -20,14 +21,12 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from docxtpl import DocxTemplate, Listing
-from jinja2 import ChainableUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from opora.core.roles import Role
 from opora.core.templatetags.opora import years
-from opora.docs.declension import CASES, decline_person, is_female, position_genitive
+from opora.docs.declension import CASES, decline_person, position_genitive
 from opora.docs.models import DocumentTemplate
+from opora.docs.rendering import fill, fmt_date, long_date, multiline, sex_word, yes_no
 from opora.registry.models import Graduate
 from opora.support.models import (
     Contract,
@@ -49,15 +48,8 @@ DEFAULT_DIR = Path(__file__).resolve().parent / "default_templates"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LAST_CONTACTS = 10
 
-MONTHS_GENITIVE = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
-
 
 # --- Rendering -----------------------------------------------------------------------------------
-
-
-def jinja_env() -> SandboxedEnvironment:
-    """The environment templates run in: sandboxed, escaping for XML, forgiving of unknown fields."""
-    return SandboxedEnvironment(autoescape=True, undefined=ChainableUndefined)
 
 
 def default_template_path(kind: str) -> Path:
@@ -88,14 +80,6 @@ def save_template(template: DocumentTemplate, *, actor, new_file: bool = True) -
     return template
 
 
-def _fill(source, context: dict[str, Any]) -> bytes:
-    template = DocxTemplate(source)
-    template.render(context, jinja_env(), autoescape=True)
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
-
-
 def render(kind: str, context: dict[str, Any], *, region=None) -> bytes:
     """The document of ``kind`` filled with ``context``, as the bytes of a .docx file.
 
@@ -108,31 +92,15 @@ def render(kind: str, context: dict[str, Any], *, region=None) -> bytes:
     if custom is not None:
         try:
             with custom.file.open("rb") as fh:
-                return _fill(io.BytesIO(fh.read()), context)
+                return fill(io.BytesIO(fh.read()), context)
         except Exception:
             # Whatever an uploaded template does wrong (a missing file, a tag that fails on
             # these values), the specialist still gets the document from the default.
             logger.exception("document template %s (%s, region %s) failed", custom.pk, kind, region_id)
-    return _fill(default_template_path(kind), context)
+    return fill(default_template_path(kind), context)
 
 
-# --- Formatting ----------------------------------------------------------------------------------
-
-
-def fmt_date(day: dt.date | dt.datetime | None) -> str:
-    """dd.mm.yyyy, or an empty string."""
-    if day is None:
-        return ""
-    if isinstance(day, dt.datetime):
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    return day.strftime("%d.%m.%Y")
-
-
-def long_date(day: dt.date | None) -> str:
-    """«15» января 2025 г. — the date line of a contract."""
-    if day is None:
-        return "«___» ____________ 20___\u00a0г."
-    return f"«{day.day:02d}» {MONTHS_GENITIVE[day.month - 1]} {day.year}\u00a0г."
+# --- Formatting (the helpers that know no models are in opora.docs.rendering) --------------------
 
 
 def lines(text: str) -> list[str]:
@@ -142,26 +110,6 @@ def lines(text: str) -> list[str]:
     («1. Содействие…») would print twice.
     """
     return numbered_items(text)
-
-
-def multiline(text: str) -> Listing:
-    """A free text whose line breaks stay line breaks in the document."""
-    return Listing((text or "").strip())
-
-
-def sex_word(person, male: str, female: str) -> str:
-    """«именуемый» / «именуемая», or «именуемый(ая)» when the sex cannot be told."""
-    female_ = is_female(person)
-    if female_ is None:
-        common = 0
-        while common < min(len(male), len(female)) and male[common] == female[common]:
-            common += 1
-        return f"{male}({female[common:]})" if common else f"{male} ({female})"
-    return female if female_ else male
-
-
-def yes_no(value: bool) -> str:
-    return "да" if value else "нет"
 
 
 def _display(obj, field: str) -> str:

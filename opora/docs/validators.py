@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from opora.core.files import is_stored
+from opora.docs.rendering import jinja_env
 
 MB = 1024 * 1024
 # A Word document has a few dozen parts (a hundred or so with pictures).
@@ -65,8 +66,6 @@ def validate_docx(file) -> None:
     from docx import Document
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
-
-    from opora.docs.services import jinja_env
 
     if not file or is_stored(file):
         return  # checked when it was uploaded

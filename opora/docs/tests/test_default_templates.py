@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from docxtpl import DocxTemplate
 
-from opora.docs import services
+from opora.docs import rendering, services
 from opora.docs.default_templates.build import BUILDERS, build
 from opora.docs.tests.conftest import docx_text
 
@@ -35,6 +35,6 @@ def contexts(contract, plan, journal, transfer):
 def test_every_field_of_a_default_template_is_given_by_its_context(contexts, kind):
     template = DocxTemplate(services.default_template_path(kind))
 
-    unknown = template.get_undeclared_template_variables(services.jinja_env(), contexts[kind])
+    unknown = template.get_undeclared_template_variables(rendering.jinja_env(), contexts[kind])
 
     assert not unknown, f"fields of the {kind} template that no context gives: {sorted(unknown)}"
