@@ -1,7 +1,7 @@
 """The «Сопровождение» tab of the card: the case and its state, the contract, the level, closure.
 
-The plan, the journal and the transfer live in their own modules; this one also gathers
-the URL patterns of all of them (opora/support/urls.py takes ``case.urlpatterns``).
+The plan, the journal and the transfer live in their own modules; each module lists its own
+URL patterns, and opora/support/urls.py gathers them all.
 """
 
 from __future__ import annotations
@@ -414,9 +414,6 @@ class CaseCloseView(CaseFormView):
         return _("Сопровождение завершено: %(reason)s.") % {"reason": case.get_close_reason_display().lower()}
 
 
-# Imported here so that this module gathers every pattern of the support pages.
-from opora.support.views import journal, plan, transfer  # noqa: E402
-
 urlpatterns = [
     path("graduates/<int:pk>/support/", CaseTabView.as_view(), name="case"),
     path("graduates/<int:pk>/support/open/", CaseOpenView.as_view(), name="case_open"),
@@ -436,7 +433,4 @@ urlpatterns = [
         ContractScanView.as_view(),
         name="contract_scan",
     ),
-    *transfer.urlpatterns,
-    *plan.urlpatterns,
-    *journal.urlpatterns,
 ]
