@@ -168,7 +168,7 @@ def with_attention(cases: QuerySet, today: dt.date) -> QuerySet:
         .values("ends_on")[:1]
     )
     # The latest contract's termination: on a case on support only a move ends a contract early
-    # (services._end_contracts_on_move), and then the service that now holds it signs a new one.
+    # (services.transfer._end_contracts_on_move), and then the service that now holds it signs a new one.
     latest_terminated = (
         Contract.objects.filter(case=OuterRef("pk")).order_by("-starts_on", "-id").values("terminated_at")[:1]
     )

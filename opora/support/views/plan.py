@@ -74,7 +74,7 @@ def plan_tab(view: SupportCardView, graduate, plan: SupportPlan | None = None, *
     )
     context["editable"] = editable
     # Goals and measures are added to a draft only: an approved plan changes in a new version
-    # (services._check_draft); its measures' progress is still recorded (``editable``).
+    # (services.plan._check_draft); its measures' progress is still recorded (``editable``).
     composable = editable and plan.status == SupportPlan.Status.DRAFT
     context["composable"] = composable
     if plan is not None:

@@ -120,7 +120,7 @@ class ReceivingView(TransferActionView):
 
 
 def contracts_ending_on_move(transfer: Transfer) -> list:
-    """The contracts that acceptance ends by their own clause (services._end_contracts_on_move)."""
+    """The contracts that acceptance ends by their own clause (services.transfer._end_contracts_on_move)."""
     contracts = list(
         Contract.objects.filter(
             case_id=transfer.case_id, terminated_at__isnull=True, ends_on__gte=timezone.localdate()
