@@ -21,12 +21,19 @@ node_modules/.installed: package.json package-lock.json
 
 deps: $(VENV)/.installed node_modules/.installed
 
+# The demo region goes into an empty database, unless the development-only demo app is
+# turned off (OPORA_DEMO_APP=0, read as opora/settings.py reads it; a bad value stops migrate).
+LOAD_DEMO = case "$$(printf '%s' "$${OPORA_DEMO_APP:-1}" | tr '[:upper:]' '[:lower:]')" in \
+	0|false|no|off) echo "OPORA_DEMO_APP=$${OPORA_DEMO_APP}: демо-регион не загружается";; \
+	*) $(PY) manage.py load_demo --if-empty;; \
+	esac
+
 # Creates the environment if missing, migrates, loads the demo region into an empty
 # database, and serves a team on http://127.0.0.1:$(PORT): gunicorn (processes × threads,
 # opora/gunicorn_conf.py), static files from the app (WhiteNoise), DEBUG off.
 run: deps staticfiles/staticfiles.json
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --if-empty
+	@$(LOAD_DEMO)
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c python:opora.gunicorn_conf
 
 # The collected, hashed and compressed static files WhiteNoise serves; collected again only when
@@ -39,7 +46,7 @@ staticfiles/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed node_modules/
 # For developers: Django's runserver with DEBUG (tracebacks, reload on change).
 dev: deps
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --if-empty
+	@$(LOAD_DEMO)
 	OPORA_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # 20 users for 60 s (loadtest/run.py) against a fresh database with the demo region, served

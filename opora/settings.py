@@ -118,6 +118,10 @@ INSTALLED_APPS = [
     "opora.support",
     "opora.docs",
 ]
+# Development-only: the demo region and the benchmark (manage.py load_demo, bench). On by default,
+# because `make run` loads the demo; the product apps import nothing from it.
+if env_bool("OPORA_DEMO_APP", True):
+    INSTALLED_APPS.append("opora.demo")
 
 MIDDLEWARE = [
     "opora.core.http.RequestIdMiddleware",  # first: every answer and log line carries the request id

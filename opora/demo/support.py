@@ -1,8 +1,7 @@
-"""Demo data of the support cycle for the demo region: ``python manage.py load_demo_support``.
+"""Demo data of the support cycle for the demo region (``load``).
 
-``manage.py load_demo`` calls it by name at the end when the support app is installed (the
-registry does not import the support app). On the graduates that ``load_demo`` created it builds,
-in one transaction and with ``bulk_create`` only:
+``manage.py load_demo`` calls it after the region's graduates (opora.demo.region). On the
+graduates of the demo region it builds, in one transaction and with ``bulk_create`` only:
 
 * the region's support directories (``setup_region``) and 1–3 support specialists per service
   (unusable passwords) besides the demo users ``specialist1``, ``specialist2``, ``coordinator1``;
@@ -40,19 +39,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError, OutputWrapper
+from django.core.management.color import Style
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opora.core.roles import Role
+from opora.demo import support_texts as T
+from opora.demo.region import CONSENT_SCOPE, PLACES, as_of_moment
 from opora.org.models import Region, Service, User
-from opora.registry.management.commands.load_demo import CONSENT_SCOPE, PLACES, REGION_NAME, as_of_moment, parse_as_of
 from opora.registry.models import Consent, Graduate
 from opora.registry.validators import age_on
 from opora.support import services
-from opora.support.management import demo_texts as T
 from opora.support.models import (
     Contract,
     Domain,
@@ -1095,81 +1095,69 @@ class Builder:
             Graduate.objects.filter(pk=graduate_pk).update(incoming_service=service)
 
 
-class Command(BaseCommand):
-    help = (
-        "Загрузить демонстрационные данные сопровождения для демонстрационного региона: случаи, договоры, "
-        "уровни, планы, журнал, передачи (вызывается из load_demo)."
-    )
+def load(region: Region, today: dt.date, out: OutputWrapper, style: Style) -> None:
+    """The support cycle's demo data on the graduates of ``region``, as of ``today``, and a summary.
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--as-of",
-            type=parse_as_of,
-            default=None,
-            metavar="ГГГГ-ММ-ДД",
-            help="День, на который строятся данные: все даты отсчитываются от него (по умолчанию сегодня).",
-        )
-
-    def handle(self, *args, as_of: dt.date | None = None, **options):
-        region = Region.objects.filter(name=REGION_NAME).first()
-        if region is None:
-            raise CommandError(_("Демонстрационный регион не найден: сначала выполните manage.py load_demo."))
-        today = as_of or timezone.localdate()
-        with transaction.atomic():
-            services.setup_region(region)
-            if SupportCase.objects.filter(graduate__service__region=region).exists():
-                self.stdout.write(_("Данные сопровождения уже загружены: ничего не добавлено."))
-            else:
-                builder = Builder(region, today)
-                builder.build()
-                builder.save()
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        _(
-                            "Сопровождение загружено: специалистов добавлено: %(users)d, согласий: %(consents)d, "
-                            "договоров: %(contracts)d, смен уровня: %(changes)d, планов: %(plans)d, мероприятий: "
-                            "%(measures)d, записей журнала: %(journal)d, передач: %(transfers)d."
-                        )
-                        % {
-                            "users": len(builder.new_users),
-                            "consents": len(builder.consents),
-                            "contracts": len(builder.contracts),
-                            "changes": len(builder.changes),
-                            "plans": len(builder.plans),
-                            "measures": sum(len(m) for m in builder.measures.values()),
-                            "journal": len(builder.journal),
-                            "transfers": len(builder.transfers),
-                        }
+    Nothing is added when the region already has cases; the region's directories are set up
+    (``setup_region``) either way.
+    """
+    with transaction.atomic():
+        services.setup_region(region)
+        if SupportCase.objects.filter(graduate__service__region=region).exists():
+            out.write(_("Данные сопровождения уже загружены: ничего не добавлено."))
+        else:
+            builder = Builder(region, today)
+            builder.build()
+            builder.save()
+            out.write(
+                style.SUCCESS(
+                    _(
+                        "Сопровождение загружено: специалистов добавлено: %(users)d, согласий: %(consents)d, "
+                        "договоров: %(contracts)d, смен уровня: %(changes)d, планов: %(plans)d, мероприятий: "
+                        "%(measures)d, записей журнала: %(journal)d, передач: %(transfers)d."
                     )
+                    % {
+                        "users": len(builder.new_users),
+                        "consents": len(builder.consents),
+                        "contracts": len(builder.contracts),
+                        "changes": len(builder.changes),
+                        "plans": len(builder.plans),
+                        "measures": sum(len(m) for m in builder.measures.values()),
+                        "journal": len(builder.journal),
+                        "transfers": len(builder.transfers),
+                    }
                 )
-        self.summary(region, today)
+            )
+    summary(region, today, out)
 
-    def summary(self, region: Region, today: dt.date) -> None:
-        cases = SupportCase.objects.filter(graduate__service__region=region)
-        by_status = Counter(cases.values_list("status", flat=True))
-        self.stdout.write(_("Случаи сопровождения по статусам:"))
-        for status in Status:
-            self.stdout.write(f"  {status.label}: {by_status.get(status.value, 0)}")
-        in_force = LevelChange.objects.filter(case=OuterRef("pk"), effective_from__lte=today).order_by(
-            "-effective_from", "-id"
-        )
-        levels = Counter(
-            cases.on_support(today)
-            .annotate(level=Subquery(in_force.values("level__name")[:1]))
-            .values_list("level", flat=True)
-        )
-        total = sum(levels.values()) or 1
-        self.stdout.write(_("На сопровождении на %(day)s по уровням:") % {"day": today.strftime("%d.%m.%Y")})
-        for level in SupportLevel.objects.filter(region=region).order_by("-order"):
-            count = levels.get(level.name, 0)
-            self.stdout.write(f"  {level.name}: {count} ({round(100 * count / total)} %)")
-        pending = Transfer.objects.filter(from_service__region=region, status=Transfer.Status.PENDING)
-        overdue = sum(t.notice_overdue(today) for t in pending)
-        self.stdout.write(
-            _("Передачи, ожидающие принятия: %(pending)d (уведомление просрочено: %(overdue)d).")
-            % {"pending": pending.count(), "overdue": overdue}
-        )
-        specialist1 = User.objects.filter(username="specialist1").first()
-        if specialist1 is not None:
-            caseload = cases.open().filter(specialist=specialist1).count()
-            self.stdout.write(_("Незавершённых случаев у specialist1: %(n)d.") % {"n": caseload})
+
+def summary(region: Region, today: dt.date, out: OutputWrapper) -> None:
+    """What the region's support data come to: cases by status, levels on ``today``, pending transfers."""
+    cases = SupportCase.objects.filter(graduate__service__region=region)
+    by_status = Counter(cases.values_list("status", flat=True))
+    out.write(_("Случаи сопровождения по статусам:"))
+    for status in Status:
+        out.write(f"  {status.label}: {by_status.get(status.value, 0)}")
+    in_force = LevelChange.objects.filter(case=OuterRef("pk"), effective_from__lte=today).order_by(
+        "-effective_from", "-id"
+    )
+    levels = Counter(
+        cases.on_support(today)
+        .annotate(level=Subquery(in_force.values("level__name")[:1]))
+        .values_list("level", flat=True)
+    )
+    total = sum(levels.values()) or 1
+    out.write(_("На сопровождении на %(day)s по уровням:") % {"day": today.strftime("%d.%m.%Y")})
+    for level in SupportLevel.objects.filter(region=region).order_by("-order"):
+        count = levels.get(level.name, 0)
+        out.write(f"  {level.name}: {count} ({round(100 * count / total)} %)")
+    pending = Transfer.objects.filter(from_service__region=region, status=Transfer.Status.PENDING)
+    overdue = sum(t.notice_overdue(today) for t in pending)
+    out.write(
+        _("Передачи, ожидающие принятия: %(pending)d (уведомление просрочено: %(overdue)d).")
+        % {"pending": pending.count(), "overdue": overdue}
+    )
+    specialist1 = User.objects.filter(username="specialist1").first()
+    if specialist1 is not None:
+        caseload = cases.open().filter(specialist=specialist1).count()
+        out.write(_("Незавершённых случаев у specialist1: %(n)d.") % {"n": caseload})

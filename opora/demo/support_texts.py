@@ -1,6 +1,6 @@
 """Texts of the support cycle's demo data: what specialists of a Belgorod service actually write.
 
-Plain data for ``load_demo_support``. Domains are named as in ``opora.support.defaults``.
+Plain data for opora.demo.support. Domains are named as in ``opora.support.defaults``.
 ``{centre}`` is replaced by the administrative centre of the service's territory.
 """
 

@@ -1,6 +1,7 @@
-"""Demo data of «Опора»: a regional system like Belgorod's with about 2,300 graduates.
+"""The demo region of «Опора»: a regional system like Belgorod's with about 2,300 graduates.
 
-``python manage.py load_demo`` builds, in one transaction:
+``manage.py load_demo`` (opora/demo/management/commands/load_demo.py) builds with it, in one
+transaction:
 
 * the region «Белгородская область» (code 31) with 21 territories (municipal and city
   districts of the region);
@@ -8,9 +9,9 @@
 * about 2,300 graduates (``--graduates N``) spread over the services by the size of the
   territory, with valid SNILS, phones, addresses, status, housing, education, employment,
   vulnerable categories and written consents;
-* five users: ``region``, ``coordinator1``, ``specialist1``, ``specialist2`` and ``admin``;
-* when the support app is installed, its demo data (``manage.py load_demo_support``: cases,
-  contracts, levels, plans, journal, transfers), called by name at the end.
+* five users: ``region``, ``coordinator1``, ``specialist1``, ``specialist2`` and ``admin``.
+
+The support cycle's data on these graduates come next, from opora.demo.support.
 
 The data are deterministic for a given day (``random.Random(2026)`` and a seeded Faker):
 every date is counted back from ``--as-of`` (today by default), so that every graduate is
@@ -25,11 +26,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from faker import Faker
@@ -695,169 +694,91 @@ class DemoRegion:
         return min(timezone.make_aware(at), self.now)
 
 
-class Command(BaseCommand):
-    """Load the demo region «Белгородская область» with its services, graduates and users.
-
-    The services are created in the order of ``PLACES``: «service 1» is the service of
-    г. Белгород (user ``coordinator1`` and ``specialist1``), «service 2» the service of the
-    Старооскольский городской округ (``specialist2``). ``region`` works in the regional
-    resource centre; ``admin`` belongs to no service. The users' password is
-    ``settings.OPORA_DEMO_PASSWORD`` (environment variable OPORA_DEMO_PASSWORD).
-
-    Running it again creates nothing twice: if the region already has graduates, only the
-    missing users are added. ``--if-empty`` does nothing at all when any graduate exists.
-    """
-
-    help = "Загрузить демонстрационные данные: Белгородская область, 22 службы, выпускники и пользователи."
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--graduates",
-            type=int,
-            default=DEFAULT_GRADUATES,
-            help=f"Сколько выпускников создать (по умолчанию {DEFAULT_GRADUATES}).",
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Ничего не делать, если в базе уже есть хотя бы один выпускник.",
-        )
-        parser.add_argument(
-            "--as-of",
-            type=parse_as_of,
-            default=None,
-            metavar="ГГГГ-ММ-ДД",
-            help="День, на который строятся данные: все даты отсчитываются от него (по умолчанию сегодня).",
-        )
-
-    def handle(self, *args, graduates: int, if_empty: bool, as_of: dt.date | None = None, **options):
-        as_of = as_of or timezone.localdate()
-        if graduates < 0:
-            raise CommandError(_("Число выпускников не может быть отрицательным."))
-        if if_empty and Graduate.objects.exists():
-            self.stdout.write(_("В базе уже есть выпускники: демонстрационные данные не загружаются."))
-            return
-        with transaction.atomic():
-            region, territories, services, centre = self.directories()
-            if Graduate.objects.filter(service__region=region).exists():
-                self.stdout.write(_("Демонстрационные данные уже загружены: выпускники не добавляются."))
-            else:
-                created, consents = self.graduates(graduates, services, as_of)
-                self.stdout.write(
-                    self.style.SUCCESS(
-                        _(
-                            "Загружено: регион «%(region)s», территорий: %(territories)d, служб: %(services)d, "
-                            "выпускников: %(graduates)d, согласий: %(consents)d."
-                        )
-                        % {
-                            "region": region.name,
-                            "territories": len(territories),
-                            "services": len(services) + 1,
-                            "graduates": created,
-                            "consents": consents,
-                        }
-                    )
-                )
-            users = self.users(services, centre)
-        password = settings.OPORA_DEMO_PASSWORD
-        self.stdout.write(_("Пользователи (пароль новых пользователей: %(password)s):") % {"password": password})
-        for user, is_new in users:
-            line = f"  {user.username:<13} {user.get_role_display()}; "
-            line += f"{user.service.display_name if user.service else _('без службы')}; {user.short_name}"
-            if not is_new:
-                line += " — " + _("уже существует, пароль не изменён")
-            self.stdout.write(line)
-        # The support cycle's demo data live with the support app; the registry names it, never imports it.
-        if apps.is_installed("opora.support"):
-            call_command("load_demo_support", as_of=as_of, stdout=self.stdout, stderr=self.stderr)
-        # Fresh statistics for the query planner after a bulk load: without them SQLite walks the
-        # caseload's «overdue measures» through the region-wide (status, deadline) index, and
-        # «Мои выпускники» and the start page take a second instead of ~80 ms on the demo region.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-    def directories(self) -> tuple[Region, list[Territory], list[Service], Service]:
-        region, _created = Region.objects.get_or_create(name=REGION_NAME, defaults={"code": REGION_CODE})
-        territories: list[Territory] = []
-        services: list[Service] = []
-        rng = random.Random(SEED)
-        for place in PLACES:
-            territory, _created = Territory.objects.get_or_create(region=region, name=place.name)
-            street = rng.choice(place.streets or TOWN_STREETS)
-            service, _created = Service.objects.get_or_create(
-                region=region,
-                name=f"Служба постинтернатного сопровождения ОГБУ «Комплексный центр социального обслуживания "
-                f"населения {place.genitive}»",
-                defaults={
-                    "territory": territory,
-                    "kind": Service.Kind.MUNICIPAL,
-                    "short_name": f"Служба сопровождения {place.short_genitive}",
-                    "address": f"{place.postcode}, Белгородская обл., {place.centre}, {street}, д. {rng.randint(2, 60)}",
-                    "phone": landline(rng, place),
-                    "email": f"soprovozhdenie{len(services) + 1:02d}@soprovozhdenie31.example",
-                },
-            )
-            territories.append(territory)
-            services.append(service)
-        centre, _created = Service.objects.get_or_create(
+def directories() -> tuple[Region, list[Territory], list[Service], Service]:
+    """The region, its territories and municipal services (in the order of ``PLACES``) and the regional centre."""
+    region, _created = Region.objects.get_or_create(name=REGION_NAME, defaults={"code": REGION_CODE})
+    territories: list[Territory] = []
+    services: list[Service] = []
+    rng = random.Random(SEED)
+    for place in PLACES:
+        territory, _created = Territory.objects.get_or_create(region=region, name=place.name)
+        street = rng.choice(place.streets or TOWN_STREETS)
+        service, _created = Service.objects.get_or_create(
             region=region,
-            name=REGIONAL_CENTRE["name"],
-            defaults={**REGIONAL_CENTRE, "kind": Service.Kind.REGIONAL_CENTRE, "territory": None},
+            name=f"Служба постинтернатного сопровождения ОГБУ «Комплексный центр социального обслуживания "
+            f"населения {place.genitive}»",
+            defaults={
+                "territory": territory,
+                "kind": Service.Kind.MUNICIPAL,
+                "short_name": f"Служба сопровождения {place.short_genitive}",
+                "address": f"{place.postcode}, Белгородская обл., {place.centre}, {street}, д. {rng.randint(2, 60)}",
+                "phone": landline(rng, place),
+                "email": f"soprovozhdenie{len(services) + 1:02d}@soprovozhdenie31.example",
+            },
         )
-        return region, territories, services, centre
+        territories.append(territory)
+        services.append(service)
+    centre, _created = Service.objects.get_or_create(
+        region=region,
+        name=REGIONAL_CENTRE["name"],
+        defaults={**REGIONAL_CENTRE, "kind": Service.Kind.REGIONAL_CENTRE, "territory": None},
+    )
+    return region, territories, services, centre
 
-    def graduates(self, total: int, services: list[Service], as_of: dt.date) -> tuple[int, int]:
-        """Create ``total`` graduates over ``services``; return how many graduates and consents."""
-        if not connection.features.can_return_rows_from_bulk_insert:
-            raise CommandError(_("База данных не возвращает ключи при массовой вставке: загрузка невозможна."))
-        categories = VulnerableCategory.objects.in_bulk(field_name="code")
-        used = {s[:9] for s in Graduate.objects.exclude(snils_digits="").values_list("snils_digits", flat=True)}
-        maker = DemoRegion(as_of, categories, used)
-        rows: list[tuple[Graduate, list[str], list[Consent]]] = []
-        counts = apportion(total, [p.weight for p in PLACES])
-        for index, (service, count) in enumerate(zip(services, counts, strict=True)):
-            rows.extend(maker.graduate(index, service) for _n in range(count))
 
-        through = Graduate.vulnerable_categories.through
-        consents = 0
-        for start in range(0, len(rows), BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            # search_name and snils_digits were filled in by refresh_search_keys(): bulk_create skips save().
-            Graduate.objects.bulk_create([graduate for graduate, _codes, _papers in batch])
-            links = []
-            papers = []
-            for graduate, codes, kept in batch:
-                links += [through(graduate_id=graduate.pk, vulnerablecategory_id=categories[c].pk) for c in codes]
-                for consent in kept:
-                    consent.graduate = graduate
-                    papers.append(consent)
-            through.objects.bulk_create(links)
-            Consent.objects.bulk_create(papers)
-            consents += len(papers)
-        return len(rows), consents
+def graduates(total: int, services: list[Service], as_of: dt.date) -> tuple[int, int]:
+    """Create ``total`` graduates over ``services``; return how many graduates and consents."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise CommandError(_("База данных не возвращает ключи при массовой вставке: загрузка невозможна."))
+    categories = VulnerableCategory.objects.in_bulk(field_name="code")
+    used = {s[:9] for s in Graduate.objects.exclude(snils_digits="").values_list("snils_digits", flat=True)}
+    maker = DemoRegion(as_of, categories, used)
+    rows: list[tuple[Graduate, list[str], list[Consent]]] = []
+    counts = apportion(total, [p.weight for p in PLACES])
+    for index, (service, count) in enumerate(zip(services, counts, strict=True)):
+        rows.extend(maker.graduate(index, service) for _n in range(count))
 
-    def users(self, services: list[Service], centre: Service) -> list[tuple[User, bool]]:
-        """The demo users; an existing one is left as it is."""
-        result = []
-        for username, role, where, last, first, patronymic, position in DEMO_USERS:
-            user = User.objects.filter(username=username).select_related("service").first()
-            if user is not None:
-                result.append((user, False))
-                continue
-            service = centre if where == "regional" else services[where - 1] if where else None
-            user = User(
-                username=username,
-                role=role,
-                service=service,
-                last_name=last,
-                first_name=first,
-                patronymic=patronymic,
-                position=position,
-                phone=service.phone if service else "",
-                is_staff=role == Role.ADMIN,
-                is_superuser=role == Role.ADMIN,
-            )
-            user.set_password(settings.OPORA_DEMO_PASSWORD)
-            user.save()
-            result.append((user, True))
-        return result
+    through = Graduate.vulnerable_categories.through
+    consents = 0
+    for start in range(0, len(rows), BATCH_SIZE):
+        batch = rows[start : start + BATCH_SIZE]
+        # search_name and snils_digits were filled in by refresh_search_keys(): bulk_create skips save().
+        Graduate.objects.bulk_create([graduate for graduate, _codes, _papers in batch])
+        links = []
+        papers = []
+        for graduate, codes, kept in batch:
+            links += [through(graduate_id=graduate.pk, vulnerablecategory_id=categories[c].pk) for c in codes]
+            for consent in kept:
+                consent.graduate = graduate
+                papers.append(consent)
+        through.objects.bulk_create(links)
+        Consent.objects.bulk_create(papers)
+        consents += len(papers)
+    return len(rows), consents
+
+
+def users(services: list[Service], centre: Service) -> list[tuple[User, bool]]:
+    """The demo users; an existing one is left as it is."""
+    result = []
+    for username, role, where, last, first, patronymic, position in DEMO_USERS:
+        user = User.objects.filter(username=username).select_related("service").first()
+        if user is not None:
+            result.append((user, False))
+            continue
+        service = centre if where == "regional" else services[where - 1] if where else None
+        user = User(
+            username=username,
+            role=role,
+            service=service,
+            last_name=last,
+            first_name=first,
+            patronymic=patronymic,
+            position=position,
+            phone=service.phone if service else "",
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
+        user.set_password(settings.OPORA_DEMO_PASSWORD)
+        user.save()
+        result.append((user, True))
+    return result

@@ -1,4 +1,4 @@
-"""The support part of the demo data (manage.py load_demo → load_demo_support) keeps the domain's rules.
+"""The support part of the demo data (manage.py load_demo, opora.demo.support) keeps the domain's rules.
 
 The demo is built ``--as-of`` the suite's fixed day; specialist1's showcase is constructed, so its
 counts are exact on any day.
@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from opora.conftest import suite_today
+from opora.demo.region import as_of_moment
 from opora.org.models import User
-from opora.registry.management.commands.load_demo import as_of_moment
 from opora.registry.models import Consent, Graduate
 from opora.support import services
 from opora.support.models import (

@@ -15,8 +15,8 @@ from django.test import RequestFactory
 
 from opora.conftest import suite_today
 from opora.core.roles import Role
+from opora.demo.region import DemoRegion, as_of_moment
 from opora.org.models import Region, Service, Territory, User
-from opora.registry.management.commands.load_demo import DemoRegion, as_of_moment
 from opora.registry.models import Consent, Graduate, VulnerableCategory, normalize_name
 from opora.registry.validators import age_on, normalize_snils, validate_phone
 
