@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "opora.org",
     "opora.registry",
     "opora.support",
+    "opora.assessment",
     "opora.docs",
 ]
 
