@@ -80,6 +80,9 @@ def _suite_clock():
 
 @pytest.fixture(autouse=True)
 def _test_clock(_suite_clock, request, settings):
+    from opora.core.http import MailThrottleFilter
+
+    MailThrottleFilter.forget()  # each test's errors are mailed as if they were the first
     _suite_clock.move_to(SUITE_NOW)
     if request.node.get_closest_marker("browser"):
         # Chromium keeps the real clock: a CSRF cookie dated a year after a past SUITE_NOW would

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "opora.org",
     "opora.registry",
     "opora.support",
+    "opora.assessment",
     "opora.docs",
 ]
 # Development-only: the demo region and the benchmark (manage.py load_demo, bench). On by default,
@@ -346,8 +347,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "opora.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["opora.core.throttling.ApiRateThrottle"],
     "DATE_INPUT_FORMATS": ["iso-8601", "%d.%m.%Y"],
 }
+# Requests to the API one user may make (DRF's «N/second|minute|hour|day»; empty: no limit). The
+# suite runs without it (the schema walk sends thousands); test_api_throttle.py turns it on.
+OPORA_API_RATE = env_str("OPORA_API_RATE", "" if RUNNING_TESTS else "600/minute")
 # API tokens are stored hashed and expire this many days after they are issued (opora.org.tokens).
 OPORA_TOKEN_DAYS = env_int("OPORA_TOKEN_DAYS", 90)
 if OPORA_TOKEN_DAYS < 1:
@@ -408,12 +413,15 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = env_str("EMAIL_SUBJECT_PREFIX", "[«Опора»] ")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
+# Seconds between two letters to ADMINS about the same kind of error (opora.core.http.MailThrottleFilter).
+ERROR_MAIL_INTERVAL = env_int("OPORA_ERROR_MAIL_INTERVAL", 600)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "opora.core.http.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "mail_throttle": {"()": "opora.core.http.MailThrottleFilter"},
     },
     "formatters": {
         "console": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -425,7 +433,7 @@ LOGGING = {
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "request_id"],
+            "filters": ["require_debug_false", "request_id", "mail_throttle"],
             "formatter": "mail",
         },
     },

@@ -30,6 +30,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Запись не найдена."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(_("Недостаточно прав."))
+    elif isinstance(exc, exceptions.Throttled):
+        exc = exceptions.Throttled(
+            exc.wait,
+            detail=_("Слишком много запросов к API. Повторите через %(seconds)s с.")
+            % {"seconds": int(exc.wait or 60) + 1},
+        )
     elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
         # SessionAuthentication's refusal comes in English («CSRF Failed: …»).
         exc = exceptions.PermissionDenied(

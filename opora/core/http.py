@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -64,6 +65,49 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
         record.request_id = getattr(request, "id", None) or current_request_id.get()
+        return True
+
+
+class MailThrottleFilter(logging.Filter):
+    """Mails one error of a kind per interval: a database that is down fails every request, and the
+    administrators must get one letter about it, not one per request.
+
+    The kind is the exception's class and the log message's text without the request's path
+    («Internal Server Error: /graduates/5/» and «…/7/» are one kind). The next letter of a kind
+    says how many were held back. The memory is per process: a server of N processes sends at
+    most N letters of a kind per interval. Everything is still written to the console log.
+    """
+
+    # When each kind was last mailed and how many were held back since (shared by the instances).
+    _last: dict[tuple[str, str], float] = {}
+    _held: dict[tuple[str, str], int] = {}
+
+    def __init__(self, interval: float | None = None):
+        super().__init__()
+        self.interval = interval
+
+    @classmethod
+    def forget(cls) -> None:
+        """Forget what was mailed (the tests start every test with a clean memory)."""
+        cls._last.clear()
+        cls._held.clear()
+
+    def _kind(self, record: logging.LogRecord) -> tuple[str, str]:
+        exc = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
+        return exc, str(record.msg).split(":", 1)[0][:200]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        interval = self.interval if self.interval is not None else getattr(settings, "ERROR_MAIL_INTERVAL", 600)
+        kind = self._kind(record)
+        now = time.monotonic()
+        last = self._last.get(kind)
+        if last is not None and now - last < interval:
+            self._held[kind] = self._held.get(kind, 0) + 1
+            return False
+        self._last[kind] = now
+        held = self._held.pop(kind, 0)
+        if held:
+            record.msg = f"{record.msg}\n(ещё {held} таких же ошибок за {int(interval // 60)} мин. не отправлены)"
         return True
 
 

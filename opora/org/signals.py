@@ -64,15 +64,18 @@ def _after_save(sender, instance: User, created=False, raw=False, **kwargs):
     actor, request = _acting.get()
     changes = _access_changes(instance, None if created else before)
     if changes:
-        audit.record(
-            AuditEvent.Action.STAFF_ACCESS,
-            request=request,
-            actor=actor,
-            obj=instance,
-            service_id=instance.service_id or (before or {}).get("service_id"),
-            object_repr=_describe(instance),
-            changes=changes,
-        )
+        was_in = (before or {}).get("service_id")
+        # A move between services is the business of both: each one's coordinator sees it in its log.
+        for service_id in dict.fromkeys(s for s in (instance.service_id, was_in) if s is not None) or [None]:
+            audit.record(
+                AuditEvent.Action.STAFF_ACCESS,
+                request=request,
+                actor=actor,
+                obj=instance,
+                service_id=service_id,
+                object_repr=_describe(instance),
+                changes=changes,
+            )
     if created:
         return
     from opora.org import tokens

@@ -169,9 +169,7 @@ class GraduatePhotoView(CardView):
         if not field:
             raise Http404
         self.audit_changes = {"file": f"photo_{kind}"}
-        response = FileResponse(field.open("rb"))
-        response["Cache-Control"] = "private, max-age=600"
-        return response
+        return FileResponse(field.open("rb"))  # no Cache-Control of its own: no-store, like every page
 
 
 class GraduateHistoryView(CardView):

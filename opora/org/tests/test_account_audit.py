@@ -74,16 +74,20 @@ def test_a_role_changed_in_the_admin_is_logged_with_the_administrator_and_both_r
     assert f"Сотрудник: spec ({specialist.short_name})" in body
 
 
-def test_a_move_to_another_service_is_logged_with_both_names_and_seen_by_the_new_service(
+def test_a_move_to_another_service_is_logged_with_both_names_and_seen_by_both_services(
     client, administrator, specialist, other_service, service, users
 ):
     client.force_login(administrator)
     admin_change(client, specialist, service=other_service.pk)
 
-    [event] = access_events(specialist)
-    assert event.changes == {"service": [str(service), str(other_service)]}
-    assert event.service == other_service
-    assert AuditEvent.objects.restrict(users["regional"], "audit").filter(pk=event.pk).exists()
+    events = list(access_events(specialist))
+    assert [e.changes for e in events] == [{"service": [str(service), str(other_service)]}] * 2
+    assert {e.service for e in events} == {other_service, service}
+    old_coordinator = User.objects.create_user("coord-old", role=Role.COORDINATOR, service=service)
+    new_coordinator = User.objects.create_user("coord-new", role=Role.COORDINATOR, service=other_service)
+    for coordinator in (old_coordinator, new_coordinator):
+        assert AuditEvent.objects.restrict(coordinator, "audit").filter(pk__in=[e.pk for e in events]).count() == 1
+    assert AuditEvent.objects.restrict(users["regional"], "audit").filter(pk__in=[e.pk for e in events]).count() == 2
 
 
 def test_blocking_in_the_admin_is_logged_as_yes_to_no_and_revokes_the_tokens(

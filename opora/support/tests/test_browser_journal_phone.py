@@ -77,6 +77,8 @@ def test_on_a_phone_a_quick_entry_is_visible_after_saving_and_every_tab_is_reach
         assert facts.bounding_box()["height"] <= 24, "the key facts fit one line"
         assert not page.locator(".card-photo-placeholder").is_visible()
         assert no_sideways_scroll(page)
+        menu = page.locator(".navbar-toggler").bounding_box()
+        assert menu["height"] >= TAP and menu["width"] >= TAP, menu
 
         # Every tab: tall enough for a thumb, and reachable (scrolled to and clicked) on a narrow screen.
         tabs = page.locator("#card-tabs .nav-link")

@@ -1,0 +1,22 @@
+"""Shared fixtures of the assessment and consilium tests.
+
+The support cycle's fixtures (a region with its directories, a case on support) are reused
+from ``opora/support/tests/conftest.py``. Helpers of one area put their own fixtures in their
+test modules; only what several areas need lives here.
+"""
+
+from __future__ import annotations
+
+from opora.support.tests.conftest import (  # noqa: F401  (fixtures reused by name)
+    INTENSIVE,
+    MONITORING,
+    SUPPORTING,
+    active_case,
+    consented_graduate,
+    days_ago,
+    domains,
+    give_consent,
+    levels,
+    make_active_case,
+    support_region,
+)
