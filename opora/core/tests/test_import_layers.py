@@ -1,5 +1,6 @@
 """The apps import one way: no cycle between them, core builds on none of them, the registry knows
-nothing of support or documents, and no product app imports the development-only demo app.
+nothing of support (nor of assessment and documents, which build on it), and no product app
+imports the development-only demo app.
 
 Every ``import`` and ``from … import`` of the apps' code is read (those inside functions too,
 relative ones resolved), outside tests and migrations; the project's own modules beside the apps
@@ -105,10 +106,10 @@ def test_core_imports_no_other_app():
     assert not graph["core"], describe(graph, (("core", target) for target in sorted(graph["core"])))
 
 
-def test_the_registry_knows_nothing_of_support_or_documents():
+def test_the_registry_knows_nothing_of_support_or_what_builds_on_it():
     graph = import_graph()
 
-    wrong = sorted({"support", "docs"} & set(graph["registry"]))
+    wrong = sorted({"support", "assessment", "docs"} & set(graph["registry"]))
 
     assert not wrong, describe(graph, (("registry", target) for target in wrong))
 
