@@ -32,6 +32,7 @@ from opora.core.validators import PLANNED, add_months, check_date, check_place, 
 from opora.core.versioning import bump, changed_fields, lock_for_edit, save_bumped
 from opora.org.models import Service
 from opora.registry.models import Graduate
+from opora.support import signals
 from opora.support.defaults import DEFAULT_DOMAINS, DEFAULT_LEVELS, DEFAULT_SERVICE_KINDS
 from opora.support.models import (
     Contract,
@@ -196,6 +197,7 @@ def setup_region(region) -> None:
             ServiceKind(region=region, name=n, domain=domains.get(d), frequency=f, order=i)
             for i, (n, d, f) in enumerate(DEFAULT_SERVICE_KINDS, 1)
         )
+    signals.region_set_up.send(sender=type(region), region=region)
 
 
 # --- The case ------------------------------------------------------------------------------------
