@@ -78,7 +78,7 @@ def assess(specialist):
     """Write an assessment of ``case`` on ``day`` with ``scores`` (see :func:`answers`)."""
 
     def write(case, day: dt.date, scores: dict[str, int] | None = None, *, actor=None, **fields):
-        per_domain = {k: v for k, v in fields.items() if isinstance(v, dict)}
+        per_domain = {k: v for k, v in fields.items() if isinstance(v, dict) and k not in ("domains", "monitoring")}
         rest = {k: v for k, v in fields.items() if k not in per_domain}
         region_id = case.graduate.service.region_id
         return services.create_assessment(
