@@ -11,7 +11,7 @@ from opora.assessment.models import Assessment
 from opora.support.models import SupportCase
 from opora.support.tests.test_concurrency import TRIES, one_wins, race
 
-from .assess_helpers import assess, long_case, quarter_day  # noqa: F401
+from .assess_helpers import quarter_day
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

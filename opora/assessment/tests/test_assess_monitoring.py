@@ -9,7 +9,7 @@ from opora.assessment import services
 from opora.assessment.models import Assessment, Monitoring, half_of
 from opora.core.errors import DomainError
 
-from .assess_helpers import assess, long_case, on_support, quarter_day  # noqa: F401
+from .assess_helpers import quarter_day
 
 pytestmark = pytest.mark.django_db
 

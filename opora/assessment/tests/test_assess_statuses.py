@@ -10,7 +10,7 @@ from opora.assessment import services
 from opora.assessment.models import AssessmentDifficulty
 from opora.support import services as support_services
 
-from .assess_helpers import answers, assess, difficulty, found, long_case, on_support, quarter_day  # noqa: F401
+from .assess_helpers import answers, difficulty, found, quarter_day
 
 NEW, PERSISTING, CLOSED = (
     AssessmentDifficulty.Status.NEW,

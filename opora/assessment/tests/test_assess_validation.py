@@ -16,7 +16,7 @@ from opora.core.models import AuditEvent
 from opora.support import services as support_services
 from opora.support.models import Domain
 
-from .assess_helpers import answers, assess, difficulty, long_case, on_support, quarter_day  # noqa: F401
+from .assess_helpers import answers, difficulty, quarter_day
 
 pytestmark = pytest.mark.django_db
 
