@@ -1052,3 +1052,99 @@ def test_the_start_page_and_the_outgoing_list_show_only_what_is_within_the_scope
     if case.visible and role != "regional":
         # The positive control: the role's own graduate is named (identified: waiting for contact).
         assert case.own.full_name in body
+
+
+# --- The assessment card (opora/assessment/views/assessment.py, «Оценка» tab) -------------------
+
+ASSESS_PAGE_ENDPOINTS = [
+    Endpoint("assessment:assessments", "get", "view", "object"),
+    Endpoint("assessment:assessment_new", "get", "change", "object"),
+    Endpoint("assessment:assessment_new", "post", "change", "object"),
+    Endpoint("assessment:monitoring_new", "get", "change", "object"),
+    Endpoint("assessment:monitoring_new", "post", "change", "object"),
+    Endpoint("assessment:assessment_detail", "get", "view", "assessment"),
+    Endpoint("assessment:assessment_correct", "get", "change", "assessment"),
+    Endpoint("assessment:assessment_correct", "post", "change", "assessment"),
+]
+MATRIX += ASSESS_PAGE_ENDPOINTS
+
+
+def _assess_url(endpoint: Endpoint, graduate_pk) -> str:
+    from opora.assessment.tests.scoping import assessment_url_kwargs
+
+    return reverse(endpoint.name, kwargs=assessment_url_kwargs(endpoint.kind, graduate_pk))
+
+
+def _assess_payload(target) -> dict:
+    """A body that would write an assessment (or a monitoring, or a correction) if the scope let it through."""
+    from opora.assessment.models import Monitoring
+    from opora.support.models import Domain
+
+    data = {
+        "assessed_on": suite_today().strftime("%d.%m.%Y"),
+        "monitored_on": suite_today().strftime("%d.%m.%Y"),
+        "kind": "quarterly",
+        "conclusion": "чужая правка",
+        "reason": "чужая правка",
+        "outcome": "partial",
+        **{name: "чужая правка" for name in Monitoring.INDICATORS},
+    }
+    for domain in Domain.objects.filter(region_id=target.service.region_id):
+        data[f"d{domain.pk}_severity"] = "1"
+        data[f"d{domain.pk}_reason"] = "чужая правка"
+    return data
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_PAGE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_foreign_graduates_assessment_pages_answer_like_missing_ones_and_change_nothing(
+    client, support_world, role, endpoint
+):
+    from opora.assessment.tests.scoping import assessment_fingerprint, assessment_history
+
+    case = support_world[role]
+    assessment_history(case.foreign)
+    client.force_login(case.user)
+    before = assessment_fingerprint(case.foreign)
+
+    response = _request(client, endpoint, _assess_url(endpoint, case.foreign.pk), _assess_payload(case.foreign))
+    missing = _request(client, endpoint, _assess_url(endpoint, MISSING_PK), _assess_payload(case.foreign))
+
+    expected = _refused_status(case.user, endpoint)
+    assert response.status_code == expected
+    assert missing.status_code == expected, "a missing record must answer exactly like a foreign one"
+    assert case.foreign.last_name not in response.content.decode()
+    assert assessment_fingerprint(case.foreign) == before
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_PAGE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_the_same_assessment_page_reaches_a_graduate_within_the_scope(client, support_world, role, endpoint):
+    """The positive control: the 404s above come from the scope, not from a broken URL."""
+    case = support_world[role]
+    client.force_login(case.user)
+
+    response = _request(client, endpoint, _assess_url(endpoint, case.own.pk), {})
+
+    assert response.status_code in (200, 302, 400), response.status_code
+
+
+@pytest.mark.parametrize("role", ["receiving_specialist", "receiving_coordinator"])
+def test_a_receiving_service_reads_the_assessments_and_writes_none(client, support_world, receiving, role):
+    from opora.assessment.tests.scoping import assessment_fingerprint, assessment_history
+
+    user = receiving[role]
+    graduate = support_world["specialist"].own
+    assessment_history(graduate)
+    client.force_login(user)
+    before = assessment_fingerprint(graduate)
+
+    shown = {
+        e: _request(client, e, _assess_url(e, graduate.pk), _assess_payload(graduate)) for e in ASSESS_PAGE_ENDPOINTS
+    }
+
+    for endpoint, response in shown.items():
+        assert response.status_code == (200 if endpoint.action == "view" else 404), endpoint.id
+    assert assessment_fingerprint(graduate) == before
+    tab = shown[ASSESS_PAGE_ENDPOINTS[0]].content.decode()
+    assert reverse("assessment:assessment_new", args=[graduate.pk]) not in tab
