@@ -28,7 +28,7 @@ from opora.assessment.models import (
 )
 from opora.core.api import ScopedViewSet
 from opora.core.errors import DomainError
-from opora.core.filters import FilterSet, IdFilter
+from opora.core.filters import FilterSet, IdFilter, IntegerFilter
 from opora.core.validators import FACT, date_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.registry.api import ScopedPrimaryKeyField
@@ -236,7 +236,7 @@ class AssessmentFilter(FilterSet):
     graduate = IdFilter(field_name="graduate_id", label="Выпускник")
     case = IdFilter(field_name="case_id", label="Сопровождение")
     service = IdFilter(field_name="service_id", label="Служба, проводившая оценку")
-    year = django_filters.NumberFilter(field_name="year", label="Год")
+    year = IntegerFilter(field_name="year", min_value=2000, max_value=2100, label="Год")
     quarter = django_filters.ChoiceFilter(choices=[(q, str(q)) for q in range(1, 5)], label="Квартал")
     current = django_filters.BooleanFilter(method="filter_current", label="Только действующие (не исправленные)")
 
