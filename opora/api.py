@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from opora.assessment.api_assess import AssessmentViewSet, DifficultyTypeViewSet, MonitoringViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -32,3 +33,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("journal", JournalViewSet, basename="journal-entry")
 router.register("transfers", TransferViewSet, basename="transfer")
+# The assessment card (opora/assessment/api_assess.py).
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("monitorings", MonitoringViewSet, basename="monitoring")
+router.register("difficulty-types", DifficultyTypeViewSet, basename="difficulty-type")

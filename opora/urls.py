@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("graduates/", include("opora.registry.urls")),
     path("", include("opora.support.urls")),
+    path("", include("opora.assessment.urls")),
     path("", include("opora.docs.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,3 +8,10 @@ class AssessmentConfig(AppConfig):
     name = "opora.assessment"
     label = "assessment"
     verbose_name = _("Оценка и консилиум")
+
+    def ready(self) -> None:
+        from opora.assessment import tabs  # noqa: F401  (adds the «Оценка» tab to the graduate card)
+        from opora.assessment.services import on_region_set_up
+        from opora.support.signals import region_set_up
+
+        region_set_up.connect(on_region_set_up, dispatch_uid="assessment_defaults")

@@ -7,6 +7,8 @@ test modules; only what several areas need lives here.
 
 from __future__ import annotations
 
+# The assessment card's fixtures («assess» area: a graduate long on support, writing an assessment).
+from opora.assessment.tests.assess_helpers import assess, long_case, on_support  # noqa: E402, F401
 from opora.support.tests.conftest import (  # noqa: F401  (fixtures reused by name)
     INTENSIVE,
     MONITORING,

@@ -1052,3 +1052,233 @@ def test_the_start_page_and_the_outgoing_list_show_only_what_is_within_the_scope
     if case.visible and role != "regional":
         # The positive control: the role's own graduate is named (identified: waiting for contact).
         assert case.own.full_name in body
+
+
+# --- The assessment card (opora/assessment/views/assessment.py, «Оценка» tab) -------------------
+
+ASSESS_PAGE_ENDPOINTS = [
+    Endpoint("assessment:assessments", "get", "view", "object"),
+    Endpoint("assessment:assessment_new", "get", "change", "object"),
+    Endpoint("assessment:assessment_new", "post", "change", "object"),
+    Endpoint("assessment:monitoring_new", "get", "change", "object"),
+    Endpoint("assessment:monitoring_new", "post", "change", "object"),
+    Endpoint("assessment:assessment_detail", "get", "view", "assessment"),
+    Endpoint("assessment:assessment_correct", "get", "change", "assessment"),
+    Endpoint("assessment:assessment_correct", "post", "change", "assessment"),
+]
+MATRIX += ASSESS_PAGE_ENDPOINTS
+
+
+def _assess_url(endpoint: Endpoint, graduate_pk) -> str:
+    from opora.assessment.tests.scoping import assessment_url_kwargs
+
+    return reverse(endpoint.name, kwargs=assessment_url_kwargs(endpoint.kind, graduate_pk))
+
+
+def _assess_payload(target) -> dict:
+    """A body that would write an assessment (or a monitoring, or a correction) if the scope let it through."""
+    from opora.assessment.models import Monitoring
+    from opora.support.models import Domain
+
+    data = {
+        "assessed_on": suite_today().strftime("%d.%m.%Y"),
+        "monitored_on": suite_today().strftime("%d.%m.%Y"),
+        "kind": "quarterly",
+        "conclusion": "чужая правка",
+        "reason": "чужая правка",
+        "outcome": "partial",
+        **{name: "чужая правка" for name in Monitoring.INDICATORS},
+    }
+    for domain in Domain.objects.filter(region_id=target.service.region_id):
+        data[f"d{domain.pk}_severity"] = "1"
+        data[f"d{domain.pk}_reason"] = "чужая правка"
+    return data
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_PAGE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_foreign_graduates_assessment_pages_answer_like_missing_ones_and_change_nothing(
+    client, support_world, role, endpoint
+):
+    from opora.assessment.tests.scoping import assessment_fingerprint, assessment_history
+
+    case = support_world[role]
+    assessment_history(case.foreign)
+    client.force_login(case.user)
+    before = assessment_fingerprint(case.foreign)
+
+    response = _request(client, endpoint, _assess_url(endpoint, case.foreign.pk), _assess_payload(case.foreign))
+    missing = _request(client, endpoint, _assess_url(endpoint, MISSING_PK), _assess_payload(case.foreign))
+
+    expected = _refused_status(case.user, endpoint)
+    assert response.status_code == expected
+    assert missing.status_code == expected, "a missing record must answer exactly like a foreign one"
+    assert case.foreign.last_name not in response.content.decode()
+    assert assessment_fingerprint(case.foreign) == before
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_PAGE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_the_same_assessment_page_reaches_a_graduate_within_the_scope(client, support_world, role, endpoint):
+    """The positive control: the 404s above come from the scope, not from a broken URL."""
+    case = support_world[role]
+    client.force_login(case.user)
+
+    response = _request(client, endpoint, _assess_url(endpoint, case.own.pk), {})
+
+    assert response.status_code in (200, 302, 400), response.status_code
+
+
+@pytest.mark.parametrize("role", ["receiving_specialist", "receiving_coordinator"])
+def test_a_receiving_service_reads_the_assessments_and_writes_none(client, support_world, receiving, role):
+    from opora.assessment.tests.scoping import assessment_fingerprint, assessment_history
+
+    user = receiving[role]
+    graduate = support_world["specialist"].own
+    assessment_history(graduate)
+    client.force_login(user)
+    before = assessment_fingerprint(graduate)
+
+    shown = {
+        e: _request(client, e, _assess_url(e, graduate.pk), _assess_payload(graduate)) for e in ASSESS_PAGE_ENDPOINTS
+    }
+
+    for endpoint, response in shown.items():
+        assert response.status_code == (200 if endpoint.action == "view" else 404), endpoint.id
+    assert assessment_fingerprint(graduate) == before
+    tab = shown[ASSESS_PAGE_ENDPOINTS[0]].content.decode()
+    assert reverse("assessment:assessment_new", args=[graduate.pk]) not in tab
+
+
+# --- The assessment API (opora/assessment/api_assess.py) -----------------------------------------
+
+ASSESS_API_OBJECT_ENDPOINTS = [
+    Endpoint("assessment-detail", "get", "view", "assessment", api=True),
+    Endpoint("assessment-correct", "post", "change", "assessment", api=True),
+    Endpoint("monitoring-detail", "get", "view", "monitoring", api=True),
+]
+ASSESS_API_LIST_ENDPOINTS = [
+    Endpoint("assessment-list", "get", "view", "assessment", api=True),
+    Endpoint("assessment-list", "get", "view", "assessment", api=True, query={"graduate": "graduate"}),
+    Endpoint("monitoring-list", "get", "view", "monitoring", api=True),
+    Endpoint("monitoring-list", "get", "view", "monitoring", api=True, query={"graduate": "graduate"}),
+]
+# A new record that names a foreign case in its body.
+ASSESS_API_CREATE_ENDPOINTS = [
+    Endpoint("assessment-list", "post", "change", "case", api=True),
+    Endpoint("monitoring-list", "post", "change", "case", api=True),
+]
+MATRIX += ASSESS_API_OBJECT_ENDPOINTS + ASSESS_API_LIST_ENDPOINTS + ASSESS_API_CREATE_ENDPOINTS
+EXEMPT_VIEWS["difficulty-type-list"] = "directory of the region's typical difficulties"
+
+
+def _assess_api_pk(kind: str, graduate) -> int:
+    from opora.assessment.tests.scoping import assessment_history
+
+    if kind == "case":
+        return _support_pk("case", graduate)
+    return assessment_history(graduate)[kind]
+
+
+def _assess_api_body(endpoint: Endpoint, target) -> dict:
+    from opora.assessment.models import Monitoring
+    from opora.support.models import Domain
+
+    domains = [
+        {"domain": d.pk, "severity": 1, "reason": "чужая правка"}
+        for d in Domain.objects.filter(region_id=target.service.region_id, is_active=True)
+    ]
+    today = suite_today().isoformat()
+    if endpoint.name == "monitoring-list":
+        return {
+            "case": _support_pk("case", target),
+            "monitored_on": today,
+            "outcome": "partial",
+            **{name: "чужая правка" for name in Monitoring.INDICATORS},
+        }
+    body = {"assessed_on": today, "conclusion": "чужая правка", "domains": domains, "reason": "чужая правка"}
+    if endpoint.name == "assessment-list":
+        body["case"] = _support_pk("case", target)
+    return body
+
+
+def _assess_api_url(endpoint: Endpoint, pk) -> str:
+    return reverse(endpoint.name) if endpoint.name.endswith("-list") else reverse(endpoint.name, kwargs={"pk": pk})
+
+
+def _assess_api_request(client, endpoint, url, data):
+    extra = {"HTTP_IF_MATCH": "*"} if endpoint.name == "assessment-correct" else {}
+    if endpoint.method == "post":
+        return client.post(url, json.dumps(data), content_type="application/json", **extra)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_API_OBJECT_ENDPOINTS + ASSESS_API_CREATE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_foreign_assessment_record_answers_like_a_missing_one_and_does_not_change(
+    client, support_world, role, endpoint
+):
+    from opora.assessment.tests.scoping import assessment_fingerprint
+
+    case = support_world[role]
+    client.force_login(case.user)
+    foreign = case.foreign
+    pk = _assess_api_pk(endpoint.kind, foreign)
+    before = assessment_fingerprint(foreign)
+    data = _assess_api_body(endpoint, foreign)
+
+    response = _assess_api_request(client, endpoint, _assess_api_url(endpoint, pk), data)
+    if endpoint in ASSESS_API_CREATE_ENDPOINTS:
+        missing = _assess_api_request(client, endpoint, _assess_api_url(endpoint, pk), {**data, "case": MISSING_PK})
+        expected = 400 if can(case.user, endpoint.action) else 403
+    else:
+        missing = _assess_api_request(client, endpoint, _assess_api_url(endpoint, MISSING_PK), data)
+        expected = _refused_status(case.user, endpoint)
+
+    assert response.status_code == expected, response.content
+    assert missing.status_code == expected
+    # The same answer: the same fields refused (a refused reference names the id it was given).
+    assert set(response.json()) == set(missing.json())
+    if endpoint in ASSESS_API_CREATE_ENDPOINTS and can(case.user, endpoint.action):
+        assert "case" in response.json()
+    assert foreign.last_name not in response.content.decode()
+    assert assessment_fingerprint(foreign) == before
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_API_OBJECT_ENDPOINTS + ASSESS_API_CREATE_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_the_same_assessment_endpoint_reaches_a_record_within_the_scope(client, support_world, role, endpoint):
+    case = support_world[role]
+    client.force_login(case.user)
+    pk = _assess_api_pk(endpoint.kind, case.own)
+
+    response = _assess_api_request(
+        client, endpoint, _assess_api_url(endpoint, pk), _assess_api_body(endpoint, case.own)
+    )
+
+    # 400: the workflow refused (a quarter or a half-year already assessed), not the scope.
+    assert response.status_code in (200, 201, 400), response.content
+
+
+@pytest.mark.parametrize("endpoint", ASSESS_API_LIST_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_assessment_lists_show_only_the_records_within_the_scope(client, support_world, role, endpoint):
+    from opora.assessment.models import Assessment, Monitoring
+
+    case = support_world[role]
+    for graduate in (case.own, case.foreign):
+        _assess_api_pk("assessment", graduate)
+    client.force_login(case.user)
+    query = {key: case.foreign.pk for key in endpoint.query}
+    model = Assessment if endpoint.name.startswith("assessment") else Monitoring
+
+    response = client.get(reverse(endpoint.name), query)
+
+    if not case.visible:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    shown = _api_ids(response)
+    assert not shown & set(model.objects.filter(graduate=case.foreign).values_list("pk", flat=True))
+    if not endpoint.query:
+        assert shown == set(model.objects.filter(graduate_id__in=case.visible).values_list("pk", flat=True))
