@@ -344,7 +344,7 @@ def sign_contract(
         case=case,
         level=level,
         effective_from=contract.starts_on,
-        basis=LevelChange.Basis.INITIAL,
+        basis=LevelChange.Basis.PROVISIONAL,
         reason=level_reason or _("Уровень определён при заключении договора."),
         decided_by=actor,
     )
