@@ -7,15 +7,22 @@ test modules; only what several areas need lives here.
 
 from __future__ import annotations
 
+from opora.assessment.tests.consilium_fixtures import (  # noqa: F401  (consilium: test_consilium_*.py)
+    level_rules,
+    prepare,
+    second_coordinator,
+)
 from opora.support.tests.conftest import (  # noqa: F401  (fixtures reused by name)
     INTENSIVE,
     MONITORING,
     SUPPORTING,
     active_case,
     consented_graduate,
+    contacted_case,
     days_ago,
     domains,
     give_consent,
+    identified_case,
     levels,
     make_active_case,
     support_region,
