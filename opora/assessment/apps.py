@@ -8,3 +8,6 @@ class AssessmentConfig(AppConfig):
     name = "opora.assessment"
     label = "assessment"
     verbose_name = _("Оценка и консилиум")
+
+    def ready(self) -> None:
+        from opora.assessment import consilium_tabs  # noqa: F401  (the card tab «Консилиумы»)
