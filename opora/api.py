@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from opora.assessment.api_consilium import ConsiliumDecisionViewSet, ConsiliumViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -32,3 +33,6 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("journal", JournalViewSet, basename="journal-entry")
 router.register("transfers", TransferViewSet, basename="transfer")
+# The consilium (opora/assessment/api_consilium.py).
+router.register("consilia", ConsiliumViewSet, basename="consilium")
+router.register("consilium-decisions", ConsiliumDecisionViewSet, basename="consilium-decision")

@@ -71,6 +71,9 @@ def url_of(name: str, kind: str, consilium) -> str:
     if kind == "service":
         return reverse(name)
     pk = consilium.pk if consilium else MISSING
+    if kind == "decision_api":
+        decision = ConsiliumDecision.objects.filter(consilium=consilium).first() if consilium else None
+        return reverse(name, kwargs={"pk": decision.pk if decision else MISSING})
     if kind == "decision":
         decision = ConsiliumDecision.objects.filter(consilium=consilium).first() if consilium else None
         return reverse(name, kwargs={"pk": pk, "decision_pk": decision.pk if decision else MISSING})
@@ -79,7 +82,7 @@ def url_of(name: str, kind: str, consilium) -> str:
 
 def send(client, name: str, method: str, url: str):
     if ":" not in name and method in ("post", "patch", "put", "delete"):
-        extra = if_match_for(url) if method != "post" else {}
+        extra = if_match_for(url)
         return getattr(client, method)(
             url, json.dumps({"notes": "чужая правка"}), content_type="application/json", **extra
         )
@@ -147,3 +150,10 @@ def test_the_list_shows_only_the_consilia_within_the_scope(client, users, consil
     body = response.content.decode()
     assert reverse("assessment:consilium", args=[own.pk]) in body
     assert reverse("assessment:consilium", args=[foreign.pk]) not in body
+    api = client.get(reverse("consilium-list")).json()
+    assert own.pk in {row["id"] for row in api["results"]} and foreign.pk not in {row["id"] for row in api["results"]}
+    decisions = client.get(reverse("consilium-decision-list")).json()["results"]
+    shown = {row["consilium"] for row in decisions}
+    assert own.pk in shown and foreign.pk not in shown
+    pointed = client.get(reverse("consilium-decision-list"), {"consilium": foreign.pk})
+    assert pointed.status_code == 400 or pointed.json()["count"] == 0
