@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from opora.assessment.api_assess import AssessmentViewSet, DifficultyTypeViewSet, MonitoringViewSet
+from opora.assessment.api_consilium import ConsiliumDecisionViewSet, ConsiliumViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -37,3 +38,6 @@ router.register("transfers", TransferViewSet, basename="transfer")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("monitorings", MonitoringViewSet, basename="monitoring")
 router.register("difficulty-types", DifficultyTypeViewSet, basename="difficulty-type")
+# The consilium (opora/assessment/api_consilium.py).
+router.register("consilia", ConsiliumViewSet, basename="consilium")
+router.register("consilium-decisions", ConsiliumDecisionViewSet, basename="consilium-decision")

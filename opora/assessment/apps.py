@@ -10,7 +10,10 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Оценка и консилиум")
 
     def ready(self) -> None:
-        from opora.assessment import tabs  # noqa: F401  (adds the «Оценка» tab to the graduate card)
+        from opora.assessment import (
+            consilium_tabs,  # noqa: F401  (the card tab «Консилиумы»)
+            tabs,  # noqa: F401  (adds the «Оценка» tab to the graduate card)
+        )
         from opora.assessment.services import on_region_set_up
         from opora.support.signals import region_set_up
 

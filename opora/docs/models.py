@@ -24,6 +24,7 @@ class DocumentTemplate(models.Model):
         PLAN = "plan", _("Индивидуальный план сопровождения")
         SOCIAL_CARD = "social_card", _("Социальная карта выпускника")
         TRANSFER_NOTICE = "transfer_notice", _("Уведомление о смене места жительства")
+        CONSILIUM_PROTOCOL = "consilium_protocol", _("Протокол консилиума")
 
     region = models.ForeignKey(
         "org.Region", on_delete=models.CASCADE, related_name="document_templates", verbose_name=_("регион")

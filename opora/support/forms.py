@@ -112,7 +112,10 @@ class ContractForm(ScanMixin, SupportForm):
     """Signing the contract: it puts the graduate on support at the level chosen."""
 
     level = forms.ModelChoiceField(
-        label=_("Уровень сопровождения"), queryset=SupportLevel.objects.none(), empty_label=_("— выберите уровень —")
+        label=_("Уровень сопровождения"),
+        queryset=SupportLevel.objects.none(),
+        empty_label=_("— выберите уровень —"),
+        help_text=_("Уровень предварительный — до первичного консилиума."),
     )
     level_reason = forms.CharField(
         label=_("Обоснование уровня"),
@@ -265,7 +268,11 @@ class LevelChangeForm(SupportForm):
     )
     basis = forms.ChoiceField(
         label=_("Основание"),
-        choices=[c for c in LevelChange.Basis.choices if c[0] != LevelChange.Basis.INITIAL],
+        choices=[
+            c
+            for c in LevelChange.Basis.choices
+            if c[0] not in (LevelChange.Basis.INITIAL, LevelChange.Basis.PROVISIONAL)
+        ],
         initial=LevelChange.Basis.CONSILIUM,
     )
     reason = forms.CharField(label=_("Обоснование"), widget=_textarea(3))

@@ -296,6 +296,7 @@ class LevelChange(models.Model):
         REVIEW = "review", _("Пересмотр по итогам оценки")
         CRISIS = "crisis", _("Кризисная ситуация")
         OTHER = "other", _("Другое")
+        PROVISIONAL = "provisional", _("Предварительно, до первичного консилиума")
 
     case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="level_changes")
     level = models.ForeignKey(SupportLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("уровень"))

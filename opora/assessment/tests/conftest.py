@@ -9,15 +9,22 @@ from __future__ import annotations
 
 # The assessment card's fixtures («assess» area: a graduate long on support, writing an assessment).
 from opora.assessment.tests.assess_helpers import assess, long_case, on_support  # noqa: E402, F401
+from opora.assessment.tests.consilium_fixtures import (  # noqa: F401  (consilium: test_consilium_*.py)
+    level_rules,
+    prepare,
+    second_coordinator,
+)
 from opora.support.tests.conftest import (  # noqa: F401  (fixtures reused by name)
     INTENSIVE,
     MONITORING,
     SUPPORTING,
     active_case,
     consented_graduate,
+    contacted_case,
     days_ago,
     domains,
     give_consent,
+    identified_case,
     levels,
     make_active_case,
     support_region,

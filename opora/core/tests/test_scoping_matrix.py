@@ -20,6 +20,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
+from opora.assessment.tests.consilium_scoping import CONSILIUM_ROUTES
 from opora.conftest import if_match_for, make_snils, suite_today, years_ago
 from opora.core.access import can
 from opora.core.audit import record
@@ -120,6 +121,8 @@ OBJECT_ENDPOINTS = [
     Endpoint("docs:plan", "get", "view", "plan"),
     Endpoint("docs:transfer", "get", "view", "transfer"),
     *SUPPORT_ENDPOINTS,
+    # The card tab «Консилиумы» (opora/assessment/views/consilium.py).
+    Endpoint("assessment:graduate_consilia", "get", "view", "object"),
 ]
 LIST_ENDPOINTS = [
     Endpoint("registry:list", "get", "view", "list"),
@@ -226,6 +229,8 @@ MATRIX += (
     + SUPPORT_API_CREATE_ENDPOINTS
     + SUPPORT_API_DIRECTORY_ENDPOINTS
 )
+# The consilium's pages and API: every role on each in opora/assessment/tests/test_consilium_scoping.py.
+MATRIX += [Endpoint(name, method, action, kind, api=":" not in name) for name, method, action, kind in CONSILIUM_ROUTES]
 
 # URL names under /graduates/ or /api/v1/ that show no personal data and no directory row.
 EXEMPT = {"api-root": "the API's table of contents: links only"}

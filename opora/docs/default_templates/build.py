@@ -906,11 +906,90 @@ def transfer_notice() -> Document:
     return doc
 
 
+# --- The protocol of a consilium (its context: opora/assessment/protocol.py) -------------------------
+
+
+def consilium_protocol() -> Document:
+    doc = new_document("Протокол консилиума")
+    title(
+        doc,
+        "ПРОТОКОЛ{% if consilium_number %} № {{ consilium_number }}{% endif %}",
+        "{{ consilium_kind_genitive }} консилиума службы сопровождения",
+    )
+    place_and_date(doc, "{{ place }}", "{{ consilium_date_long }}")
+    para(doc, ("{{ service_name }}", "b"), align=L, indent=False, after=6)
+    para(
+        doc,
+        "Вид консилиума: {{ consilium_kind }} ({{ consilium_quarter }} квартал {{ consilium_year }} г.).",
+        align=L,
+        indent=False,
+    )
+    para(doc, ("Председатель: ", "b"), "{{ chair_line or '—' }}", align=L, indent=False, before=4)
+    para(doc, ("Присутствовали:", "b"), align=L, indent=False, before=4)
+    tag(doc, "for p in participants")
+    para(doc, "{{ p.full_name }}{% if p.position %}, {{ p.position }}{% endif %}", align=L, indent=False, left=1)
+    tag(doc, "endfor")
+    tag(doc, "if attracted")
+    para(doc, ("Привлечённые специалисты:", "b"), align=L, indent=False, before=4)
+    tag(doc, "for line in attracted")
+    para(doc, "{{ line }}", align=L, indent=False, left=1)
+    tag(doc, "endfor")
+    tag(doc, "endif")
+    tag(doc, "if consilium_agenda")
+    para(doc, ("Повестка: ", "b"), "{{ consilium_agenda }}", align=L, indent=False, before=4)
+    tag(doc, "endif")
+    section_heading(doc, "Рассмотрены вопросы")
+    tag(doc, "for g in graduates")
+    para(
+        doc,
+        ("{{ g.number }}. О {{ g.about }} {{ g.prepositional }}", "b"),
+        ", {{ g.birth_date }} г. р.",
+        align=L,
+        indent=False,
+        before=8,
+        keep=True,
+    )
+    fields(
+        doc,
+        [
+            (
+                "Рассмотренная оценка",
+                "{% if g.assessment_date %}{{ g.assessment_title }} от {{ g.assessment_date }}{% else %}—{% endif %}",
+            ),
+            ("Оценки по сферам", "{{ g.scores or '—' }}"),
+            ("Уровень до консилиума", "{{ g.level_before or '—' }}"),
+            ("Уровень по правилу региона", "{{ g.suggested_level or '—' }}"),
+            ("Решение об уровне", ("{{ g.level_text }}", "b")),
+            ("Почему не по правилу", "{{ g.override_reason or '—' }}"),
+            ("Решение по плану", "{{ g.plan_decision or '—' }}"),
+            ("Индивидуальный маршрут", "{{ g.route or '—' }}"),
+            ("Обсуждение", "{{ g.notes or '—' }}"),
+        ],
+    )
+    grid(
+        doc,
+        ["№", "Рекомендация", "Ответственный", "Срок"],
+        ["{{ r.number }}", "{{ r.text }}", "{{ r.responsible }}", "{{ r.deadline }}"],
+        [1.0, 9.0, 4.5, 2.5],
+        "r in g.recommendations",
+        empty="Рекомендаций нет.",
+    )
+    tag(doc, "endfor")
+    para(doc, "", after=12)
+    signatures(
+        doc,
+        ["Председатель консилиума"],
+        ["________________ / {{ chair_short_name or '________________' }} /"],
+    )
+    return doc
+
+
 BUILDERS = {
     "contract": contract,
     "plan": plan,
     "social_card": social_card,
     "transfer_notice": transfer_notice,
+    "consilium_protocol": consilium_protocol,
 }
 
 

@@ -33,6 +33,10 @@ def contexts(contract, plan, journal, transfer):
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
 def test_every_field_of_a_default_template_is_given_by_its_context(contexts, kind):
+    if kind not in contexts:
+        pytest.skip(
+            "the consilium protocol's context is the assessment app's: opora/assessment/tests/test_consilium_protocol.py"
+        )
     template = DocxTemplate(services.default_template_path(kind))
 
     unknown = template.get_undeclared_template_variables(rendering.jinja_env(), contexts[kind])

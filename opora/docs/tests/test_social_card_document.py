@@ -48,7 +48,10 @@ def test_the_card_shows_the_case_contract_levels_plan_and_last_contacts(contract
     assert ["Состояние", "На сопровождении"] in rows
     assert ["Уровень сопровождения", "Поддерживающий"] in rows
     assert any(row[0] == "Договор о сопровождении" and f"№ {contract.number}" in row[1] for row in rows)
-    assert any(row[:3] == [f"{contract.starts_on:%d.%m.%Y}", "Поддерживающий", "Первичное определение"] for row in rows)
+    assert any(
+        row[:3] == [f"{contract.starts_on:%d.%m.%Y}", "Поддерживающий", "Предварительно, до первичного консилиума"]
+        for row in rows
+    )
     assert f"Версия 1 (проект), период с {plan.starts_on:%d.%m.%Y}" in text
     assert "Жильё: Встать в очередь на жильё" in text
     assert any("Собрать документы для включения в список" in row for row in rows)

@@ -24,6 +24,7 @@ from opora.core.validators import PLANNED, check_date, contract_term
 from opora.core.versioning import bump, save_bumped
 from opora.org.models import Service
 from opora.registry.models import Graduate
+from opora.support import signals
 from opora.support.defaults import DEFAULT_DOMAINS, DEFAULT_LEVELS, DEFAULT_SERVICE_KINDS
 from opora.support.models import (
     Contract,
@@ -85,6 +86,7 @@ def setup_region(region) -> None:
             ServiceKind(region=region, name=n, domain=domains.get(d), frequency=f, order=i)
             for i, (n, d, f) in enumerate(DEFAULT_SERVICE_KINDS, 1)
         )
+    signals.region_set_up.send(sender=type(region), region=region)
 
 
 # --- The case ------------------------------------------------------------------------------------
@@ -233,7 +235,7 @@ def sign_contract(
         case=case,
         level=level,
         effective_from=contract.starts_on,
-        basis=LevelChange.Basis.INITIAL,
+        basis=LevelChange.Basis.PROVISIONAL,
         reason=level_reason or _("Уровень определён при заключении договора."),
         decided_by=actor,
     )

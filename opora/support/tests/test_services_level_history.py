@@ -35,7 +35,7 @@ def test_the_contract_sets_the_initial_level_from_its_start(case, levels):
     change = case.level_changes.get()
     assert change.level == levels[SUPPORTING]
     assert change.effective_from == case.activated_at == days_ago(100)
-    assert change.basis == LevelChange.Basis.INITIAL
+    assert change.basis == LevelChange.Basis.PROVISIONAL
 
 
 def test_there_is_no_level_before_the_first_decision(history):

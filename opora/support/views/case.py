@@ -26,7 +26,7 @@ from opora.support.forms import (
     RefuseForm,
     RenewForm,
 )
-from opora.support.models import Contract, SupportCase, Transfer
+from opora.support.models import Contract, LevelChange, SupportCase, Transfer
 from opora.support.views.base import CaseFormView, SupportCardView, call_service
 
 Status = SupportCase.Status
@@ -87,6 +87,7 @@ def case_facts(case: SupportCase, allowed: set[str], today: dt.date) -> dict:
         "level_changes": changes,
         "current_level": current_change.level if current_change else None,
         "current_change_id": current_change.pk if current_change else None,
+        "level_provisional": current_change is not None and current_change.basis == LevelChange.Basis.PROVISIONAL,
         "transfers": transfers,
         "past_transfers": [t for t in transfers if t is not pending],
         "pending_transfer": pending,
