@@ -8,3 +8,8 @@ class AssessmentConfig(AppConfig):
     name = "opora.assessment"
     label = "assessment"
     verbose_name = _("Оценка и консилиум")
+
+    def ready(self) -> None:
+        from opora.registry.tabs import CardTab, register_tab
+
+        register_tab(CardTab("trajectory", _("Траектория"), "assessment:trajectory", 46))

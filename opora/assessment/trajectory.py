@@ -46,6 +46,7 @@ def radar(
     *,
     size: int = 360,
     margin: int = 70,
+    pad: int = 70,
     max_value: int = MAX_SEVERITY,
 ) -> dict:
     """A radar chart: one axis per label (clockwise from the top), one polygon per series.
@@ -82,7 +83,7 @@ def radar(
             {
                 "points": _points(vertices),
                 "marks": [
-                    {"x": x, "y": y, "value": v, "label": labels[i]}
+                    {"x": x, "y": y, "sx": _r(x - 3), "sy": _r(y - 3), "value": v, "label": labels[i]}
                     for i, ((x, y), v) in enumerate(zip(vertices, values, strict=True))
                     if v is not None
                 ],
@@ -90,7 +91,8 @@ def radar(
             }
         )
     return {
-        "view_box": f"0 0 {size} {size}",
+        # Room at the sides for the labels of the left and right axes («Источники доходов»).
+        "view_box": f"{-pad} 0 {size + 2 * pad} {size}",
         "size": size,
         "centre": _r(centre),
         "rings": rings,
@@ -126,7 +128,10 @@ def domain_line(
     def y_of(value: int) -> float:
         return _r(top + plot_h * (max_value - value) / max_value)
 
-    grid = [{"value": v, "y": y_of(v), "x1": left, "x2": width - right} for v in range(max_value + 1)]
+    grid = [
+        {"value": v, "y": y_of(v), "label_x": left - 6, "label_y": _r(y_of(v) + 4), "x1": left, "x2": width - right}
+        for v in range(max_value + 1)
+    ]
     ticks = [{"label": label, "x": x_of(i), "y": height - bottom + 16} for i, label in enumerate(x_labels)]
     lines = []
     for values in series:
@@ -139,7 +144,16 @@ def domain_line(
                 continue
             point = (x_of(i), y_of(value))
             current.append(point)
-            marks.append({"x": point[0], "y": point[1], "value": value, "label": x_labels[i]})
+            marks.append(
+                {
+                    "x": point[0],
+                    "y": point[1],
+                    "sx": _r(point[0] - 3),
+                    "sy": _r(point[1] - 3),
+                    "value": value,
+                    "label": x_labels[i],
+                }
+            )
         if current:
             segments.append(current)
         lines.append({"segments": [_points(s) for s in segments], "marks": marks})

@@ -8,7 +8,7 @@ from opora.assessment.trajectory import domain_line, radar
 def test_a_radar_puts_one_axis_per_domain_clockwise_from_the_top_and_scales_each_score_to_the_worst_step():
     chart = radar(["А", "Б", "В", "Г"], [[4, 2, 0, None]], size=360, margin=70)
 
-    assert chart["view_box"] == "0 0 360 360"
+    assert chart["view_box"] == "-70 0 500 360"
     assert [(a["x"], a["y"]) for a in chart["axes"]] == [(180, 70), (290, 180), (180, 290), (70, 180)]
     assert [a["anchor"] for a in chart["axes"]] == ["middle", "start", "middle", "end"]
     polygon = chart["polygons"][0]
