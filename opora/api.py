@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from opora.assessment.api_trajectory import AssessmentSummaryViewSet, TrajectoryViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -32,3 +33,6 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("journal", JournalViewSet, basename="journal-entry")
 router.register("transfers", TransferViewSet, basename="transfer")
+# The trajectory and the summary card (opora/assessment/api_trajectory.py).
+router.register("trajectories", TrajectoryViewSet, basename="trajectory")
+router.register("assessment-summary", AssessmentSummaryViewSet, basename="assessment-summary")
