@@ -132,7 +132,17 @@ def domain_line(
         {"value": v, "y": y_of(v), "label_x": left - 6, "label_y": _r(y_of(v) + 4), "x1": left, "x2": width - right}
         for v in range(max_value + 1)
     ]
-    ticks = [{"label": label, "x": x_of(i), "y": height - bottom + 16} for i, label in enumerate(x_labels)]
+
+    def anchor(i: int) -> str:
+        # The first and the last label stay inside the chart, not half outside it.
+        if n > 1 and i == 0:
+            return "start"
+        return "end" if n > 1 and i == n - 1 else "middle"
+
+    ticks = [
+        {"label": label, "x": x_of(i), "y": height - bottom + 16, "anchor": anchor(i)}
+        for i, label in enumerate(x_labels)
+    ]
     lines = []
     for values in series:
         segments, current, marks = [], [], []

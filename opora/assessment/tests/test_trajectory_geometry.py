@@ -38,6 +38,7 @@ def test_a_domain_line_spaces_the_assessments_evenly_and_breaks_where_a_score_is
     chart = domain_line(["I", "II", "III"], [[3, None, 1], [4, 4, 0]], width=320, height=150)
 
     assert [t["x"] for t in chart["ticks"]] == [26, 167, 308]
+    assert [t["anchor"] for t in chart["ticks"]] == ["start", "middle", "end"]
     assert [(g["value"], g["y"]) for g in chart["grid"]] == [(0, 120), (1, 93), (2, 66), (3, 39), (4, 12)]
     specialist, own = chart["lines"]
     assert specialist["segments"] == ["26,39", "308,93"]
