@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from opora.assessment.api_trajectory import AssessmentSummaryViewSet, TrajectoryViewSet
+from opora.assessment.api_trajectory import AssessmentSummaryViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -33,6 +33,6 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("journal", JournalViewSet, basename="journal-entry")
 router.register("transfers", TransferViewSet, basename="transfer")
-# The trajectory and the summary card (opora/assessment/api_trajectory.py).
-router.register("trajectories", TrajectoryViewSet, basename="trajectory")
+# The summary card (opora/assessment/api_trajectory.py). A graduate's trajectory has no list of its
+# own: it is a path of its own, /api/v1/trajectories/{graduate_id}/ (opora/urls.py).
 router.register("assessment-summary", AssessmentSummaryViewSet, basename="assessment-summary")
