@@ -367,6 +367,7 @@ SPECTACULAR_SETTINGS = {
         "TransferStatusEnum": "opora.support.models.Transfer.Status",
         "ServiceKindEnum": "opora.org.models.Service.Kind",
         "JournalKindEnum": "opora.support.models.JournalEntry.Kind",
+        "AssessmentKindEnum": "opora.assessment.models.Assessment.Kind",
     },
 }
 
