@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from opora.api import router
+from opora.assessment.api_trajectory import TrajectoryViewSet
 
 urlpatterns = [
     path("", include("opora.core.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/api_docs.html"),
         name="api-docs",
     ),
+    path("api/v1/trajectories/<int:pk>/", TrajectoryViewSet.as_view({"get": "retrieve"}), name="trajectory-detail"),
     path("api/v1/", include(router.urls)),
 ]
 

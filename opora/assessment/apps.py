@@ -15,6 +15,8 @@ class AssessmentConfig(AppConfig):
             tabs,  # noqa: F401  (adds the «Оценка» tab to the graduate card)
         )
         from opora.assessment.services import on_region_set_up
+        from opora.registry.tabs import CardTab, register_tab
         from opora.support.signals import region_set_up
 
         region_set_up.connect(on_region_set_up, dispatch_uid="assessment_defaults")
+        register_tab(CardTab("trajectory", _("Траектория"), "assessment:trajectory", 46))

@@ -124,6 +124,11 @@ OBJECT_ENDPOINTS = [
     # The card tab «Консилиумы» (opora/assessment/views/consilium.py).
     Endpoint("assessment:graduate_consilia", "get", "view", "object"),
 ]
+# The trajectory tab of the card and its API (opora/assessment/views/trajectory.py, api_trajectory.py).
+OBJECT_ENDPOINTS += [
+    Endpoint("assessment:trajectory", "get", "view", "object"),
+    Endpoint("trajectory-detail", "get", "view", "object", api=True),
+]
 LIST_ENDPOINTS = [
     Endpoint("registry:list", "get", "view", "list"),
     Endpoint("registry:list", "get", "view", "list", query={"q": "foreign_last_name"}),
@@ -231,6 +236,14 @@ MATRIX += (
 )
 # The consilium's pages and API: every role on each in opora/assessment/tests/test_consilium_scoping.py.
 MATRIX += [Endpoint(name, method, action, kind, api=":" not in name) for name, method, action, kind in CONSILIUM_ROUTES]
+
+# The summary card of a service and a quarter, its XLSX and its API: see the summary section at the end.
+SUMMARY_ENDPOINTS = [
+    Endpoint("assessment:summary", "get", "view", "summary"),
+    Endpoint("assessment:summary_xlsx", "get", "view", "summary"),
+    Endpoint("assessment-summary-list", "get", "view", "summary", api=True),
+]
+MATRIX += SUMMARY_ENDPOINTS
 
 # URL names under /graduates/ or /api/v1/ that show no personal data and no directory row.
 EXEMPT = {"api-root": "the API's table of contents: links only"}
@@ -1287,3 +1300,45 @@ def test_assessment_lists_show_only_the_records_within_the_scope(client, support
     assert not shown & set(model.objects.filter(graduate=case.foreign).values_list("pk", flat=True))
     if not endpoint.query:
         assert shown == set(model.objects.filter(graduate_id__in=case.visible).values_list("pk", flat=True))
+
+
+# --- The summary card (opora/assessment/views/summary.py, api_trajectory.py) ---------------------
+
+
+def _summary_body(endpoint: Endpoint, response) -> str:
+    if endpoint.name.endswith("_xlsx") and response.status_code == 200:
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("endpoint", SUMMARY_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_summary_card_of_a_service_out_of_reach_answers_like_a_missing_one(client, support_world, role, endpoint):
+    """Each graduate was assessed this quarter by its service: a role sees its service's card, never another's."""
+    from opora.assessment.tests.trajectory_factories import make_assessment
+    from opora.support.models import SupportCase
+
+    case = support_world[role]
+    for graduate in (case.own, case.foreign):
+        make_assessment(SupportCase.objects.get(graduate=graduate), suite_today(), {})
+    client.force_login(case.user)
+    url = reverse(endpoint.name)
+
+    own = client.get(url, {"service": case.own.service_id})
+    foreign = client.get(url, {"service": case.foreign_service.pk})
+    missing = client.get(url, {"service": MISSING_PK})
+
+    if not case.visible:
+        assert own.status_code == foreign.status_code == missing.status_code == 403
+        return
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.content == missing.content or not endpoint.api
+    assert own.status_code == 200
+    body = _summary_body(endpoint, own)
+    assert case.own.full_name in body
+    assert case.foreign.full_name not in body + _summary_body(endpoint, foreign)
