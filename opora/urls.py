@@ -12,6 +12,7 @@ urlpatterns = [
     path("graduates/", include("opora.registry.urls")),
     path("", include("opora.support.urls")),
     path("", include("opora.docs.urls")),
+    path("", include("opora.assessment.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's init script as a file (?script): no inline script under the CSP.
