@@ -32,3 +32,10 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("measures", MeasureViewSet, basename="measure")
 router.register("journal", JournalViewSet, basename="journal-entry")
 router.register("transfers", TransferViewSet, basename="transfer")
+
+# The assessment's rhythm (opora/assessment/api_rhythm.py): life events, reassessment tasks, the rhythm lists.
+from opora.assessment.api_rhythm import AssessmentDueViewSet, AssessmentTaskViewSet, LifeEventViewSet  # noqa: E402
+
+router.register("life-events", LifeEventViewSet, basename="life-event")
+router.register("assessment-tasks", AssessmentTaskViewSet, basename="assessment-task")
+router.register("assessment-due", AssessmentDueViewSet, basename="assessment-due")
