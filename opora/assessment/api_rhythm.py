@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -111,7 +111,13 @@ class DueCaseSerializer(serializers.ModelSerializer):
 
 
 class DueQuerySerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=list(rhythm.KIND_LABELS.items()), label="Список")
+    kind = serializers.ChoiceField(
+        choices=list(rhythm.KIND_LABELS.items()),
+        required=False,
+        default="due",
+        label="Список",
+        help_text="По умолчанию due",
+    )
     year = serializers.IntegerField(required=False, min_value=EARLIEST.year, max_value=9999, label="Год")
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4, label="Квартал")
     specialist = serializers.CharField(required=False, max_length=20, label="Специалист", help_text="Id или «none»")
@@ -244,12 +250,7 @@ class AssessmentTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
             "оценка; consilium — оценён без решения проведённого консилиума или уровень временный; tasks — есть "
             "открытая задача; turning18 — 18 лет исполняется в квартале."
         ),
-        parameters=[
-            OpenApiParameter("kind", str, enum=list(rhythm.KINDS), required=True, description="Список"),
-            OpenApiParameter("year", int, description="Год"),
-            OpenApiParameter("quarter", int, enum=[1, 2, 3, 4], description="Квартал"),
-            OpenApiParameter("specialist", str, description="Id специалиста или «none» — без специалиста"),
-        ],
+        parameters=[DueQuerySerializer],
     )
 )
 class AssessmentDueViewSet(mixins.ListModelMixin, ScopedViewSet):

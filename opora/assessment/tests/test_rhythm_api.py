@@ -80,7 +80,6 @@ def test_the_tasks_filter_by_status(login, specialist, supported, today):
 @pytest.mark.parametrize(
     "params",
     [
-        {},
         {"kind": "all"},
         {"kind": "due", "year": "2026"},
         {"kind": "due", "year": "2031", "quarter": "1"},
