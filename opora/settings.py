@@ -377,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "JournalKindEnum": "opora.support.models.JournalEntry.Kind",
         "AssessmentKindEnum": "opora.assessment.models.Assessment.Kind",
         "SeverityEnum": "opora.assessment.models.Severity",
+        "LifeEventKindEnum": "opora.assessment.models.LifeEvent.Kind",
+        "AssessmentTaskStatusEnum": "opora.assessment.models.AssessmentTask.Status",
     },
 }
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.registry.tabs import CardTab, register_tab
 
-register_tab(CardTab("consilia", _("Консилиумы"), "assessment:graduate_consilia", 47))
+register_tab(CardTab("consilia", _("Консилиумы"), "assessment:graduate_consilia", 57))

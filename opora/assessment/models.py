@@ -445,6 +445,17 @@ class LifeEvent(Revisioned):
     kind = models.CharField(_("событие"), max_length=20, choices=Kind.choices)
     occurred_on = models.DateField(_("дата события"))
     note = models.TextField(_("подробности"), blank=True)
+    # The reassessment task that covers the event: the one it set, or the one already open when it
+    # was recorded (one open task per graduate, opora.assessment.events). None: not on support then.
+    task = models.ForeignKey(
+        "assessment.AssessmentTask",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        editable=False,
+        verbose_name=_("задача внеочередной оценки"),
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 from opora.registry.tabs import CardTab, register_tab
 
-register_tab(CardTab("assessment", _("Оценка"), "assessment:assessments", 45))
+register_tab(CardTab("assessment", _("Оценка"), "assessment:assessments", 55))

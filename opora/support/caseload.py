@@ -22,6 +22,9 @@ The order, in words:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import NotSupportedError
 from django.db.models import (
@@ -300,3 +303,36 @@ def summary(cases: QuerySet, today: dt.date, group: str, *, names: tuple[str, ..
 def open_case_exists(**lookups) -> Exists:
     """Whether the graduate of the outer query has an open case matching ``lookups``."""
     return Exists(SupportCase.objects.open().filter(graduate=OuterRef("pk"), **lookups))
+
+
+# --- Panels other apps add to the caseload page ------------------------------------------------
+# A later app (assessment: who is due for an assessment this quarter) shows its facts about the same
+# cases above the list without support importing it: it registers a panel from its AppConfig.ready().
+# ``build(view, cases, today)`` gets the page's view (a ScopedView: what it names, it tells
+# ``view.shown``) and the cases the list shows (already scoped and narrowed to the specialist or the
+# service), and returns the context of ``template`` (as ``panel``), or None when it has nothing.
+
+
+@dataclass(frozen=True)
+class CaseloadPanel:
+    name: str
+    template: str
+    build: Callable[[Any, QuerySet, dt.date], dict | None]
+    order: int = 100
+
+
+CASELOAD_PANELS: dict[str, CaseloadPanel] = {}
+
+
+def register_panel(panel: CaseloadPanel) -> None:
+    CASELOAD_PANELS[panel.name] = panel
+
+
+def panels_for(view, cases: QuerySet, today: dt.date) -> list[dict]:
+    """The registered panels that have something for these cases: ``{"template", "panel"}`` each."""
+    out = []
+    for panel in sorted(CASELOAD_PANELS.values(), key=lambda p: (p.order, p.name)):
+        context = panel.build(view, cases, today)
+        if context is not None:
+            out.append({"template": panel.template, "panel": context})
+    return out

@@ -1342,3 +1342,155 @@ def test_the_summary_card_of_a_service_out_of_reach_answers_like_a_missing_one(c
     body = _summary_body(endpoint, own)
     assert case.own.full_name in body
     assert case.foreign.full_name not in body + _summary_body(endpoint, foreign)
+
+
+# --- The assessment's rhythm (opora/assessment/views/rhythm.py, views/events.py, api_rhythm.py) ---
+
+# Pages and endpoints of one graduate's life events and reassessment tasks; kind "events" builds the
+# URL with the graduate's open task, "rhythm" names lists of the user's own cases.
+RHYTHM_OBJECT_ENDPOINTS = [
+    Endpoint("assessment:events", "get", "view", "events"),
+    Endpoint("assessment:events", "post", "change", "events"),
+    Endpoint("assessment:task_cancel", "get", "change", "events"),
+    Endpoint("assessment:task_cancel", "post", "change", "events"),
+    Endpoint("life-event-detail", "get", "view", "events", api=True),
+    Endpoint("assessment-task-detail", "get", "view", "events", api=True),
+    Endpoint("assessment-task-cancel", "post", "change", "events", api=True),
+]
+RHYTHM_LIST_ENDPOINTS = [
+    Endpoint("assessment:quarter", "get", "view", "rhythm"),
+    Endpoint("assessment:due", "get", "view", "rhythm", query={"kind": "tasks"}),
+    Endpoint("life-event-list", "get", "view", "rhythm", api=True),
+    Endpoint("life-event-list", "get", "view", "rhythm", api=True, query={"graduate": "foreign"}),
+    Endpoint("life-event-list", "post", "change", "rhythm", api=True),
+    Endpoint("assessment-task-list", "get", "view", "rhythm", api=True),
+    Endpoint("assessment-task-list", "get", "view", "rhythm", api=True, query={"graduate": "foreign"}),
+    Endpoint("assessment-due-list", "get", "view", "rhythm", api=True, query={"kind": "tasks"}),
+]
+MATRIX += RHYTHM_OBJECT_ENDPOINTS + RHYTHM_LIST_ENDPOINTS
+
+
+@pytest.fixture
+def rhythm_world(support_world):
+    """Each graduate on support (its support history) with a life event and an open reassessment task
+    due yesterday, so it is on every rhythm list of its service (tasks, overdue)."""
+    from opora.assessment.tests.rhythm_factories import open_task
+
+    graduates = {c.own for c in support_world.values()} | {c.foreign for c in support_world.values()}
+    for graduate in graduates:
+        open_task(graduate, suite_today() - dt.timedelta(days=1))
+    return support_world
+
+
+def _rhythm_ids(graduate) -> dict:
+    from opora.assessment.models import AssessmentTask, LifeEvent
+
+    task = AssessmentTask.objects.filter(graduate=graduate).first()
+    event = LifeEvent.objects.filter(graduate=graduate).first()
+    return {"task": task.pk if task else MISSING_PK, "event": event.pk if event else MISSING_PK}
+
+
+def _rhythm_fingerprint(graduate) -> tuple:
+    from opora.assessment.models import AssessmentTask, LifeEvent
+
+    return (
+        tuple(AssessmentTask.objects.filter(graduate=graduate).values_list("pk", "status", "revision")),
+        tuple(LifeEvent.objects.filter(graduate=graduate).values_list("pk", "kind")),
+    )
+
+
+def _rhythm_url(endpoint: Endpoint, graduate_pk: int, ids: dict) -> str:
+    if endpoint.name.startswith("assessment:"):
+        kwargs = {"pk": graduate_pk}
+        if endpoint.name == "assessment:task_cancel":
+            kwargs["task_pk"] = ids["task"]
+        return reverse(endpoint.name, kwargs=kwargs)
+    return reverse(endpoint.name, kwargs={"pk": ids["event" if endpoint.name == "life-event-detail" else "task"]})
+
+
+def _rhythm_payload(endpoint: Endpoint) -> dict:
+    if endpoint.name == "assessment:events":
+        return {"kind": "job_lost", "occurred_on": suite_today().strftime("%d.%m.%Y"), "note": "чужая правка"}
+    return {"reason": "чужая правка", "revision": 1}
+
+
+@pytest.mark.parametrize("endpoint", RHYTHM_OBJECT_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_a_foreign_graduates_events_and_tasks_answer_like_missing_ones_and_do_not_change(
+    client, rhythm_world, role, endpoint
+):
+    case = rhythm_world[role]
+    client.force_login(case.user)
+    foreign = case.foreign
+    before = _rhythm_fingerprint(foreign)
+    data = _rhythm_payload(endpoint)
+
+    response = _request(client, endpoint, _rhythm_url(endpoint, foreign.pk, _rhythm_ids(foreign)), data)
+    missing = _request(
+        client, endpoint, _rhythm_url(endpoint, MISSING_PK, {"task": MISSING_PK, "event": MISSING_PK}), data
+    )
+
+    expected = _refused_status(case.user, endpoint)
+    assert response.status_code == expected
+    assert missing.status_code == expected
+    assert foreign.last_name not in response.content.decode()
+    assert _rhythm_fingerprint(foreign) == before
+
+
+@pytest.mark.parametrize("endpoint", RHYTHM_OBJECT_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ["specialist", "coordinator", "other_specialist", "regional"])
+def test_the_same_rhythm_endpoint_reaches_ones_own_graduate(client, rhythm_world, role, endpoint):
+    case = rhythm_world[role]
+    client.force_login(case.user)
+    url = _rhythm_url(endpoint, case.own.pk, _rhythm_ids(case.own))
+    extra = if_match_for(url) if endpoint.api and endpoint.method == "post" else {}
+
+    if endpoint.api and endpoint.method == "post":
+        response = client.post(url, json.dumps(_rhythm_payload(endpoint)), content_type="application/json", **extra)
+    else:
+        response = _request(client, endpoint, url, _rhythm_payload(endpoint))
+
+    assert response.status_code in (200, 302), response.content[:300]
+
+
+@pytest.mark.parametrize("endpoint", RHYTHM_LIST_ENDPOINTS, ids=lambda e: e.id)
+@pytest.mark.parametrize("role", ROLES)
+def test_rhythm_lists_and_figures_name_only_graduates_within_the_scope(client, rhythm_world, role, endpoint):
+    from opora.support.models import SupportCase
+
+    case = rhythm_world[role]
+    # Every case is led by the role's user where it is a specialist: «own» lists include both.
+    SupportCase.objects.filter(graduate__in=[case.own, case.foreign]).update(
+        specialist=case.user if case.user.role == "specialist" else None
+    )
+    client.force_login(case.user)
+    query = {k: (case.foreign.pk if v == "foreign" else v) for k, v in endpoint.query.items()}
+    if role == "regional" and not endpoint.api:
+        query["service"] = case.own.service_id
+
+    if endpoint.method == "post":
+        body = {"graduate": case.foreign.pk, "kind": "job_lost", "occurred_on": suite_today().isoformat()}
+        before = _rhythm_fingerprint(case.foreign)
+        response = _request(client, endpoint, reverse(endpoint.name), body)
+        missing = _request(client, endpoint, reverse(endpoint.name), {**body, "graduate": MISSING_PK})
+        assert response.status_code == missing.status_code == (400 if can(case.user, "change") else 403)
+        if response.status_code == 400:
+            assert list(response.json()) == ["graduate"]
+        assert _rhythm_fingerprint(case.foreign) == before
+        return
+    response = client.get(reverse(endpoint.name), query)
+
+    if not case.visible:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200, response.content[:300]
+    body = response.content.decode()
+    assert case.foreign.full_name not in body
+    assert reverse("registry:detail", args=[case.foreign.pk]) not in body
+    if endpoint.api:
+        graduates = {row["graduate"] for row in response.json()["results"]}
+        assert case.foreign.pk not in graduates
+        if not query.get("graduate"):
+            assert graduates == case.visible
+    elif endpoint.name == "assessment:due":
+        assert case.own.full_name in body

@@ -27,7 +27,7 @@ from opora.core.views import ScopedView
 from opora.org.models import Service, User
 from opora.registry.models import Graduate
 from opora.support import services
-from opora.support.caseload import DUE_SOON_DAYS, caseload, summary
+from opora.support.caseload import DUE_SOON_DAYS, caseload, panels_for, summary
 from opora.support.models import SupportCase
 
 PAGE_SIZE = 50
@@ -167,6 +167,8 @@ class CaseloadView(ScopedView):
             context.update(service=service, filter_form=filter_form, chosen_specialist=chosen)
             if can_reassign(user):
                 context["reassign_form"] = reassign_form or ReassignForm(user=user, service=service, staff=staff)
+        # What other apps show about the same cases above the list (opora.support.caseload panels).
+        context["panels"] = panels_for(self, cases, today)
         rows = caseload(cases, today, by_specialist=service is not None)
         page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
         context.update(page=page, rows=list(page.object_list))
