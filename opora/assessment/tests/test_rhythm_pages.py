@@ -191,3 +191,11 @@ def test_the_rhythm_pages_take_as_many_queries_for_many_cases_as_for_few(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url, params).status_code == 200
+
+
+def test_the_quarter_form_shows_the_current_quarter_when_none_is_asked_for(login, coordinator, service_quarter, today):
+    response = login(coordinator).get(QUARTER)
+
+    body = response.content.decode()
+    assert re.search(rf'name="year"[^>]*value="{today.year}"', body)
+    assert re.search(rf'<option value="{(today.month - 1) // 3 + 1}" selected>', body)

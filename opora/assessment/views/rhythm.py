@@ -65,6 +65,11 @@ class QuarterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
         self.fields["year"].validators.append(_year_validator(EARLIEST.year, self.today.year))
+        if not self.data.get("year") and not self.data.get("quarter"):
+            # The form shows the quarter the page is about (the current one), not empty fields.
+            current = rhythm.Quarter.of(self.today)
+            self.data = self.data.copy()
+            self.data.update({"year": str(current.year), "quarter": str(current.quarter)})
         if mode_of(user) == "regional":
             self.fields["service"].queryset = Service.objects.visible_to(user).order_by("name")
         else:
