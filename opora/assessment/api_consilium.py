@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from opora.assessment import consilium as consilia
 from opora.assessment.models import Consilium, ConsiliumDecision, ConsiliumRecommendation
 from opora.core.api import ScopedViewSet
-from opora.core.filters import FilterSet, IdFilter
+from opora.core.filters import FilterSet, IdFilter, IntegerFilter
 from opora.core.validators import PLANNED, TERM, date_validator
 from opora.core.versioning import ETAG, IF_MATCH, PRECONDITION_RESPONSES
 from opora.org.models import User
@@ -125,7 +125,7 @@ class ConsiliumFilter(FilterSet):
     service = IdFilter(field_name="service_id", label="Служба")
     kind = django_filters.ChoiceFilter(choices=Consilium.Kind.choices, label="Вид")
     status = django_filters.ChoiceFilter(choices=Consilium.Status.choices, label="Статус")
-    year = django_filters.NumberFilter(field_name="year", label="Год")
+    year = IntegerFilter(field_name="year", label="Год", min_value=2000, max_value=2100)
 
     class Meta:
         model = Consilium
