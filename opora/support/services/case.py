@@ -210,6 +210,10 @@ def sign_contract(
     }
     if case.status == Status.ACTIVE and seen_status == Status.ACTIVE:
         return _sign_new_contract(case, actor=actor, level=level, level_reason=level_reason, request=request, **terms)
+    # The scope, asked again under the lock: a graduate moved to another service meanwhile (or a
+    # caller that never was in reach) gets no contract from this one.
+    if "change" not in allowed_actions(actor, case, ("change",)):
+        raise DomainError(_("Договор заключает служба, которая ведёт сопровождение выпускника."))
     _transition(case, Status.ACTIVE)
     _fact(signed_at, "signed_at", case.graduate)
     if case.contact_at and signed_at < case.contact_at:

@@ -17,13 +17,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def put_on_support(make_graduate, give_consent, make_active_case, service):
-    """A new graduate of ``where`` (``service`` by default) on support; returns the first contract."""
+def put_on_support(make_graduate, give_consent, make_active_case, service, specialist, other_specialist):
+    """A new graduate of ``where`` (``service`` by default) on support by a specialist of that service;
+    returns the first contract."""
 
     def put(where=None, *, signed_at: dt.date | None = None, **contract) -> Contract:
-        graduate = make_graduate(where or service)
+        where = where or service
+        graduate = make_graduate(where)
         give_consent(graduate, on=(signed_at or timezone.localdate()) - dt.timedelta(days=30))
-        case = make_active_case(graduate, signed_at=signed_at, **contract)
+        actor = specialist if where == service else other_specialist
+        case = make_active_case(graduate, signed_at=signed_at, actor=actor, **contract)
         return case.contracts.get()
 
     return put
@@ -169,3 +172,21 @@ def test_the_current_contract_is_the_latest_not_terminated(put_on_support, speci
     assert old.case.current_contract == renewal
     assert renewal.is_in_force(renewal.starts_on)
     assert not renewal.is_in_force(renewal.starts_on - dt.timedelta(days=1))
+
+
+def test_a_specialist_of_another_service_cannot_sign_the_first_contract(
+    contacted_case, other_specialist, levels, specialist
+):
+    with pytest.raises(DomainError, match="Договор заключает служба, которая ведёт сопровождение"):
+        services.sign_contract(
+            contacted_case,
+            actor=other_specialist,
+            level=levels["Поддерживающий"],
+            signed_at=timezone.localdate(),
+            help_agreed="Помощь с документами.",
+            graduate_obligations="Выходить на связь.",
+        )
+
+    contacted_case.refresh_from_db()
+    assert contacted_case.status == contacted_case.Status.CONTACT
+    assert not Contract.objects.filter(case=contacted_case).exists()
