@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.assessment import events
 from opora.assessment.defaults import DEFAULT_DIFFICULTIES, DEFAULT_LEVEL_RULES
 from opora.assessment.models import (
     Assessment,
@@ -298,9 +299,18 @@ def _check_quarter_free(graduate_id: int, year: int, quarter: int, *, kind: str,
         raise DomainError(quarter_taken_message(year, quarter), field="assessed_on")
 
 
-def _check_task(task: AssessmentTask | None, graduate_id: int) -> AssessmentTask | None:
+def _check_task(task: AssessmentTask | None, graduate_id: int, assessed_on: dt.date) -> AssessmentTask | None:
+    """The task the assessment does: the one named, or else the graduate's open reassessment task
+    when the assessment comes after the events that set it (a reassessment after a life event is
+    done by the next assessment, whichever kind the specialist chose)."""
     if task is None:
-        return None
+        return (
+            AssessmentTask.objects.select_for_update(of=("self",))
+            .filter(graduate_id=graduate_id, status=AssessmentTask.Status.OPEN)
+            .exclude(events__occurred_on__gt=assessed_on)
+            .order_by("due_on", "id")
+            .first()
+        )
     locked = AssessmentTask.objects.select_for_update(of=("self",)).filter(pk=task.pk).first()
     if locked is None or locked.graduate_id != graduate_id:
         raise DomainError(_("Задача внеочередной оценки не относится к этому выпускнику."), field="task")
@@ -372,9 +382,7 @@ def _write(
         for kind_, text in i.difficulties
     )
     if task is not None:
-        task.status = AssessmentTask.Status.DONE
-        task.done_by = assessment
-        save_bumped(task, ["status", "done_by"])
+        events.complete_task(task, assessment, actor=actor)
     return assessment
 
 
@@ -423,7 +431,7 @@ def create_assessment(
     items = check_domains(graduate.service.region_id, domains)
     year, quarter = quarter_of(assessed_on)
     _check_quarter_free(graduate.pk, year, quarter, kind=kind)
-    task = _check_task(task, graduate.pk)
+    task = _check_task(task, graduate.pk, assessed_on)
     assessment = _write(
         case, actor=actor, assessed_on=assessed_on, conclusion=conclusion, items=items, kind=kind, task=task
     )

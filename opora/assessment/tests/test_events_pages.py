@@ -4,6 +4,7 @@ cancel a task with a reason after a confirmation; bad input is a 400 at the fiel
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -45,7 +46,12 @@ def test_a_specialist_records_an_event_and_sees_the_task_it_set(login, specialis
     assert f"Назначена внеочередная оценка — до {due}." in body
     assert "Отчислен из учебного заведения" in body
     assert f"Оценить до {due}" in body
-    assert AssessmentTask.objects.get().status == AssessmentTask.Status.OPEN
+    task = AssessmentTask.objects.get()
+    assert task.status == AssessmentTask.Status.OPEN
+    # The task leads to the assessment form, set to an extraordinary assessment.
+    link = re.search(rf'href="([^"]+)" id="task-{task.pk}-assess"', body).group(1)
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert re.search(r'<option value="extraordinary" selected>', form)
 
 
 def test_a_date_in_the_future_is_refused_at_the_field(login, specialist, supported, today):

@@ -206,7 +206,10 @@ class AssessmentNewView(AssessmentFormView):
         case, due = self.setup_page(graduate)
         if case is None:
             return redirect("assessment:assessments", pk=graduate.pk)
-        form = self.form_for(graduate, offer_monitoring=due, initial={"assessed_on": timezone.localdate()})
+        initial = {"assessed_on": timezone.localdate()}
+        if request.GET.get("kind") in Assessment.Kind.values:  # «Провести оценку» of a reassessment task
+            initial["kind"] = request.GET["kind"]
+        form = self.form_for(graduate, offer_monitoring=due, initial=initial)
         return self.page(graduate, form, previous=self.previous(graduate), case=case)
 
     def post(self, request, pk):

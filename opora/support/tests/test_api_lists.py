@@ -196,9 +196,11 @@ def test_a_detail_read_is_audited_against_the_record_and_its_service(api, active
 
 
 def test_the_regional_centre_lists_the_whole_region(
-    login, regional, cases, make_graduate, other_service, other_region, make_active_case, give_consent
+    login, regional, cases, make_graduate, other_service, other_region, make_active_case, give_consent, other_specialist
 ):
-    theirs = make_active_case(give_consent(make_graduate(other_service, last_name="Соседская")).graduate)
+    theirs = make_active_case(
+        give_consent(make_graduate(other_service, last_name="Соседская")).graduate, actor=other_specialist
+    )
     outside_service = Service.objects.create(
         region=other_region,
         territory=Territory.objects.create(region=other_region, name="Чужой район"),
