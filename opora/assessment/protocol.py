@@ -16,7 +16,8 @@ from django.db.models import Prefetch
 from opora.assessment.models import AssessmentDomain, Consilium, ConsiliumDecision, ConsiliumRecommendation
 from opora.docs.declension import decline_person
 from opora.docs.models import DocumentTemplate
-from opora.docs.services import fmt_date, long_date, render, service_context, sex_word, staff_context
+from opora.docs.rendering import fmt_date, long_date, sex_word
+from opora.docs.services import render, service_context, staff_context
 
 KIND = DocumentTemplate.Kind.CONSILIUM_PROTOCOL
 

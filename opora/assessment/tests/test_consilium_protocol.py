@@ -12,6 +12,7 @@ from opora.assessment.protocol import KIND, protocol_context
 from opora.assessment.tests.conftest import MONITORING, days_ago
 from opora.assessment.tests.consilium_factories import make_assessment
 from opora.assessment.tests.consilium_fixtures import hold
+from opora.docs import rendering
 from opora.docs import services as docs
 from opora.docs.tests.conftest import docx_text, table_rows
 from opora.registry.models import Graduate
@@ -72,7 +73,7 @@ def test_the_protocol_names_the_participants_and_the_graduates_in_the_right_case
 def test_every_field_of_the_default_protocol_template_is_given_by_its_context(held):
     template = DocxTemplate(docs.default_template_path(KIND))
 
-    unknown = template.get_undeclared_template_variables(docs.jinja_env(), protocol_context(held))
+    unknown = template.get_undeclared_template_variables(rendering.jinja_env(), protocol_context(held))
 
     assert not unknown, sorted(unknown)
 
