@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         "TransferStatusEnum": "opora.support.models.Transfer.Status",
         "ServiceKindEnum": "opora.org.models.Service.Kind",
         "JournalKindEnum": "opora.support.models.JournalEntry.Kind",
+        "ConsiliumKindEnum": "opora.assessment.models.Consilium.Kind",
+        "ConsiliumStatusEnum": "opora.assessment.models.Consilium.Status",
     },
 }
 
