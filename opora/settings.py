@@ -379,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "opora.assessment.models.Severity",
         "LifeEventKindEnum": "opora.assessment.models.LifeEvent.Kind",
         "AssessmentTaskStatusEnum": "opora.assessment.models.AssessmentTask.Status",
+        "ConsiliumKindEnum": "opora.assessment.models.Consilium.Kind",
+        "ConsiliumStatusEnum": "opora.assessment.models.Consilium.Status",
     },
 }
 
