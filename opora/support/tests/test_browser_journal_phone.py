@@ -88,7 +88,6 @@ def test_on_a_phone_a_quick_entry_is_visible_after_saving_and_every_tab_is_reach
             "Согласие на обработку ПДн",
             "Сопровождение",
             "План",
-            "Консилиумы",
             "Журнал",
             "Оценка",
             "Траектория",
