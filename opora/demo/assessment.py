@@ -84,10 +84,10 @@ Status = AssessmentDifficulty.Status
 Basis = LevelChange.Basis
 
 # How many difficulties the first assessment finds, by tier (0 — the most intensive level).
-FIRST_FOUND = ((3, 5), (2, 3), (0, 2))
+FIRST_FOUND = ((3, 5), (2, 4), (0, 2))
 # The chance that a difficulty found last time persists, and the new ones a quarter brings, by tier.
 KEEP = (0.8, 0.7, 0.5)
-NEW_PER_QUARTER = (0.55, 0.3, 0.12)
+NEW_PER_QUARTER = (0.6, 0.35, 0.15)
 TYPED_SHARE = 0.03  # of the new difficulties: typed, not from the catalogue
 OFF_RULE = 0.12  # of the assessments: the rule suggests another level than the consilium keeps
 OWN_RATING = 0.85  # of the assessments: with the graduate's own ratings
@@ -201,6 +201,7 @@ class Builder:
         self.new_changes: list[LevelChange] = []
         self.changed: list[LevelChange] = []
         self.prepared: Consilium | None = None
+        self.eligible: dict[tuple[int, int], list[DifficultyType]] = {}
 
     # --- small pieces -------------------------------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -283,7 +284,8 @@ class Builder:
                 else:
                     early = min(hi, first + dt.timedelta(days=rng.randint(4, 12)))
                 if key == self.current:
-                    if not self.chance(share_now):
+                    # A case just put on support is assessed for its primary consilium.
+                    if not (self.is_recent(case) and case.activated_at >= first) and not self.chance(share_now):
                         continue
                     day = self.day(early, hi)
                 else:
@@ -438,15 +440,15 @@ class Builder:
         g = case.graduate
         codes = {c.code for c in g.vulnerable_categories.all()}
         factor = {
-            T.LEGAL: 2 if not g.snils or not g.id_document else 0.8,
-            T.EDUCATION: 1.6 if g.education in ("vocational", "school", "expelled", "not_studying") else 0.5,
-            T.HOUSING: 1.8 if g.housing in ("none", "social_hotel", "relatives", "queue", "rented") else 0.6,
-            T.INCOME: 1.0,
-            T.WORK: 1.8 if g.employment in ("looking", "unemployed") else 0.7,
-            T.BEHAVIOUR: 2.5 if codes & {"antisocial_behaviour", "released_from_prison"} or g.risk_factors else 0.7,
-            T.CHILDREN: 4 if g.children_count or g.is_pregnant else (0.3 if g.sex == "female" else 0.1),
-            T.ARMY: 3 if g.sex == "male" and 17 <= g.age_on(self.today) <= 22 else 0,
-            T.OTHER: 3 if g.disability != "none" else 0.8,
+            T.LEGAL: 2.5 if not g.snils or not g.id_document else 1.1,
+            T.EDUCATION: 2.0 if g.education in ("vocational", "school", "expelled", "not_studying") else 0.8,
+            T.HOUSING: 1.9 if g.housing in ("none", "social_hotel", "relatives", "queue", "rented") else 0.7,
+            T.INCOME: 1.2,
+            T.WORK: 2.2 if g.employment in ("looking", "unemployed") else 0.9,
+            T.BEHAVIOUR: 2.5 if codes & {"antisocial_behaviour", "released_from_prison"} or g.risk_factors else 0.9,
+            T.CHILDREN: 8 if g.children_count or g.is_pregnant else (0.8 if g.sex == "female" else 0.1),
+            T.ARMY: 3.2 if g.sex == "male" and 17 <= g.age_on(self.today) <= 22 else 0,
+            T.OTHER: 3.5 if g.disability != "none" else 1.3,
         }
         out = {}
         for domain in self.domains:
@@ -456,6 +458,13 @@ class Builder:
         return out
 
     def eligible_types(self, case: SupportCase, domain_id: int) -> list[DifficultyType]:
+        key = (case.pk, domain_id)
+        if key not in self.eligible:
+            self.eligible[key] = self.eligible_of(case, domain_id)
+        return self.eligible[key]
+
+    def eligible_of(self, case: SupportCase, domain_id: int) -> list[DifficultyType]:
+        """The catalogue's difficulties of a domain that may be the graduate's."""
         g = case.graduate
         codes = {c.code for c in g.vulnerable_categories.all()}
         out = []
@@ -618,13 +627,12 @@ class Builder:
                     "criterion_emotional": behaviour is None or planned.severities.get(behaviour.pk, 0) <= 1,
                 }
                 met = sum(criteria.values())
-                outcome = (
-                    Monitoring.Outcome.SUCCESSFUL
-                    if met >= 6
-                    else Monitoring.Outcome.PARTIAL
-                    if met >= 3
-                    else Monitoring.Outcome.NOT
-                )
+                if met <= 3 or (planned.tier == 0 and met <= 5):
+                    outcome = Monitoring.Outcome.NOT
+                elif met >= 6 and planned.tier == 2:
+                    outcome = Monitoring.Outcome.SUCCESSFUL
+                else:
+                    outcome = Monitoring.Outcome.PARTIAL
                 self.monitorings.append(
                     Monitoring(
                         graduate=case.graduate,
@@ -719,9 +727,10 @@ class Builder:
             held = first.day + dt.timedelta(days=rng.randint(3, 12))
             held = held.replace(day=10) if held.day <= 10 else held.replace(day=25) if held.day <= 25 else None
             if held is None:  # the 10th of the next month
-                after = first.day.replace(day=28) + dt.timedelta(days=4)
-                held = after.replace(day=10)
-            if held > today or not self.on_support(case, held):
+                held = (first.day.replace(day=28) + dt.timedelta(days=4)).replace(day=10)
+            if held > today:  # its day is to come: the service holds one today for those already assessed
+                held = today
+            if held < first.day or held <= case.activated_at or not self.on_support(case, held):
                 continue
             groups[(self.service_on(case, held), held)].append(case)
         for (service_id, held), cases in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -898,7 +907,7 @@ class Builder:
             severity = planned.severities[domain.pk]
             found = [d["name"] for d in planned.found if d["domain_id"] == domain.pk]
             if severity == 0:
-                reason = rng.choice(T.NO_DIFFICULTY.get(domain.name, T.MINOR_NO_DIFFICULTY))
+                reason = self.calm_reason(planned.case, domain.name)
             elif not found:
                 reason = rng.choice(T.MINOR_NO_DIFFICULTY)
             else:
@@ -922,6 +931,20 @@ class Builder:
                 )
             )
         return rows
+
+    def calm_reason(self, case: SupportCase, domain: str) -> str:
+        """Why a domain is scored 0, in keeping with the graduate's registry record."""
+        g = case.graduate
+        texts = T.NO_DIFFICULTY.get(domain, T.MINOR_NO_DIFFICULTY)
+        if domain == T.CHILDREN:
+            return texts[1] if g.children_count else texts[0]
+        if domain == T.ARMY:
+            return texts[0] if g.sex == "male" else texts[1]
+        if domain == T.EDUCATION:
+            return texts[0] if g.education in ("school", "vocational", "higher") else texts[1]
+        if domain == T.WORK:
+            return texts[1] if g.employment == "student" else texts[0]
+        return self.rng.choice(texts)
 
     @staticmethod
     def difficulty_rows(planned: Planned) -> list[AssessmentDifficulty]:
