@@ -55,10 +55,11 @@ def test_the_same_as_of_day_gives_the_same_assessments_and_consilia():
     assert digests[0] == digests[1]
 
 
-@pytest.mark.parametrize("days", [30, 120])
-def test_on_another_day_the_consilia_still_make_the_level_history(days):
+@pytest.mark.parametrize(
+    "as_of", [dt.date(2027, 3, 26), dt.date(2027, 4, 1)], ids=["after-the-quarter-s-consilium-day", "first-day"]
+)
+def test_on_another_day_the_consilia_still_make_the_level_history(as_of):
     """As of the last week of a quarter (its consilium day passed) and the first day of the next."""
-    as_of = dt.date(2027, 3, 26) if days == 30 else dt.date(2027, 4, 1)
     load(as_of)
     assert Assessment.objects.filter(assessed_on__gt=as_of).count() == 0
     for change in LevelChange.objects.filter(basis=LevelChange.Basis.CONSILIUM).select_related("consilium_decision"):
