@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from opora.core.roles import Role
 from opora.demo import support_texts as T
+from opora.demo.quarters import past_consilium_days
 from opora.demo.region import CONSENT_SCOPE, PLACES, as_of_moment
 from opora.org.models import Region, Service, User
 from opora.registry.models import Consent, Graduate
@@ -654,12 +655,9 @@ class Builder:
             count = self.pick({0: 60, 1: 28, 2: 12})
             if span < 200:
                 count = min(count, 1)
-        candidates = [
-            d
-            for year in range(activated.year, limit.year + 1)
-            for d in (dt.date(year, month, 25) for month in (3, 6, 9, 12))
-            if activated + dt.timedelta(days=45) < d <= limit
-        ]
+        # A level moves at a quarterly consilium of a past quarter of the assessments' window
+        # (opora.demo.assessment holds those consilia; the current quarter's is still to come).
+        candidates = [d for d in past_consilium_days(self.today) if activated + dt.timedelta(days=45) < d <= limit]
         dates = sorted(rng.sample(candidates, min(count, len(candidates))))
         sequence = [final]
         for _n in dates:

@@ -178,9 +178,11 @@ def test_the_level_history_starts_with_the_contract_and_changes_each_time(demo):
     for case in SupportCase.objects.exclude(activated_at=None).prefetch_related("level_changes"):
         changes = sorted(case.level_changes.all(), key=lambda c: (c.effective_from, c.pk))
         assert changes[0].effective_from == case.activated_at
-        assert changes[0].basis == LevelChange.Basis.INITIAL
+        # Set at signing; provisionally (until the primary consilium) for the cases of the last 100 days.
+        assert changes[0].basis in (LevelChange.Basis.INITIAL, LevelChange.Basis.PROVISIONAL)
         for before, after in zip(changes, changes[1:], strict=False):
-            assert before.level_id != after.level_id
+            # The primary consilium confirms a provisional level: the same level, a new basis.
+            assert before.level_id != after.level_id or before.basis == LevelChange.Basis.PROVISIONAL
             assert before.effective_from < after.effective_from
             assert after.reason
         changed += len(changes) > 1

@@ -2,7 +2,8 @@
 
 Builds the region, its services, graduates and users (opora.demo.region), then the support
 cycle's data on those graduates (opora.demo.support): cases, contracts, levels, plans, journal,
-transfers. The demo app knows both product apps; neither of them knows the demo.
+transfers; then their assessments, monitorings, life events and consilia (opora.demo.assessment).
+The demo app knows the product apps; none of them knows the demo.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opora.demo import assessment as demo_assessment
 from opora.demo import region as demo_region
 from opora.demo import support as demo_support
 from opora.demo.region import DEFAULT_GRADUATES, parse_as_of
@@ -94,6 +96,7 @@ class Command(BaseCommand):
                 line += " — " + _("уже существует, пароль не изменён")
             self.stdout.write(line)
         demo_support.load(region, as_of, self.stdout, self.style)
+        demo_assessment.load(region, as_of, self.stdout, self.style)
         # Fresh statistics for the query planner after a bulk load: without them SQLite walks the
         # caseload's «overdue measures» through the region-wide (status, deadline) index, and
         # «Мои выпускники» and the start page take a second instead of ~80 ms on the demo region.
