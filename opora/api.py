@@ -5,7 +5,6 @@ from rest_framework.routers import DefaultRouter
 from opora.assessment.api_assess import AssessmentViewSet, DifficultyTypeViewSet, MonitoringViewSet
 from opora.assessment.api_consilium import ConsiliumDecisionViewSet, ConsiliumViewSet
 from opora.assessment.api_rhythm import AssessmentDueViewSet, AssessmentTaskViewSet, LifeEventViewSet
-from opora.assessment.api_trajectory import AssessmentSummaryViewSet
 from opora.org.api import ServiceViewSet, TerritoryViewSet
 from opora.registry.api import GraduateViewSet
 from opora.support.api import (
@@ -43,9 +42,6 @@ router.register("difficulty-types", DifficultyTypeViewSet, basename="difficulty-
 # The consilium (opora/assessment/api_consilium.py).
 router.register("consilia", ConsiliumViewSet, basename="consilium")
 router.register("consilium-decisions", ConsiliumDecisionViewSet, basename="consilium-decision")
-# The summary card (opora/assessment/api_trajectory.py). A graduate's trajectory has no list of its
-# own: it is a path of its own, /api/v1/trajectories/{graduate_id}/ (opora/urls.py).
-router.register("assessment-summary", AssessmentSummaryViewSet, basename="assessment-summary")
 # The assessment's rhythm (opora/assessment/api_rhythm.py): life events, reassessment tasks, the rhythm lists.
 router.register("life-events", LifeEventViewSet, basename="life-event")
 router.register("assessment-tasks", AssessmentTaskViewSet, basename="assessment-task")

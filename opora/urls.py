@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from opora.api import router
-from opora.assessment.api_trajectory import TrajectoryViewSet
+from opora.assessment.api_trajectory import AssessmentSummaryViewSet, TrajectoryViewSet
 
 urlpatterns = [
     path("", include("opora.core.urls")),
@@ -21,6 +21,11 @@ urlpatterns = [
         "api/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="core/api_docs.html"),
         name="api-docs",
+    ),
+    path(
+        "api/v1/assessment-summary/",
+        AssessmentSummaryViewSet.as_view({"get": "retrieve"}),
+        name="assessment-summary-list",
     ),
     path("api/v1/trajectories/<int:pk>/", TrajectoryViewSet.as_view({"get": "retrieve"}), name="trajectory-detail"),
     path("api/v1/", include(router.urls)),

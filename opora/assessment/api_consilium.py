@@ -46,7 +46,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.ModelSerializer):
     recommendations = RecommendationSerializer(many=True, read_only=True)
-    level_change = serializers.PrimaryKeyRelatedField(read_only=True)
+    level_change = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ConsiliumDecision

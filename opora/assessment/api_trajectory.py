@@ -140,12 +140,14 @@ def _int_parameter(name: str, description: str, minimum: int, maximum: int) -> O
 
 
 @extend_schema_view(
-    list=extend_schema(
+    retrieve=extend_schema(
         summary="Сводная карта оценки жизненной ситуации службы за квартал",
         parameters=[
             _int_parameter("service", "Служба (по умолчанию — своя)", 1, 2**63 - 1),
             _int_parameter("year", "Год (по умолчанию — текущий)", 2000, 9999),
             _int_parameter("quarter", "Квартал 1–4 (по умолчанию — текущий)", 1, 4),
+            _int_parameter("page", "Страница строк", 1, 2**63 - 1),
+            _int_parameter("page_size", "Строк на странице", 1, 200),
         ],
         responses={
             200: SummarySerializer,
@@ -155,13 +157,18 @@ def _int_parameter(name: str, description: str, minimum: int, maximum: int) -> O
     )
 )
 class AssessmentSummaryViewSet(ScopedViewSet):
-    """The summary card of a service and a quarter: counts over every row, a page of rows."""
+    """The summary card of a service and a quarter: counts over every row, a page of rows.
+
+    One object (the counts and a page of rows), not a list: it has a path of its own,
+    /api/v1/assessment-summary/ (opora/urls.py), answered by ``retrieve`` without an id, so the
+    schema describes the object itself rather than a page of such objects.
+    """
 
     queryset = Assessment.objects.all()
     serializer_class = SummaryRowSerializer
     filter_backends: list = []
 
-    def list(self, request):
+    def retrieve(self, request):
         form = SummaryFilter(request.query_params, user=request.user)
         if not form.is_valid():
             raise ValidationError(form.messages())

@@ -510,8 +510,9 @@ class Builder:
             tier = min(2, max(0, tier + self.rng.choice((-1, 1))))
         return tier
 
-    def score(self, active: dict[str, dict], tier: int) -> dict[int, int]:
-        """Scores per domain that the region's rule turns into ``tier``'s level (the default rule)."""
+    def score(self, active: dict[str, dict], tier: int, quiet: frozenset[int] = frozenset()) -> dict[int, int]:
+        """Scores per domain that the region's rule turns into ``tier``'s level (the default rule);
+        the ``quiet`` domains (the army for a young woman) get no stray small score."""
         rng = self.rng
         count = Counter(d["domain_id"] for d in active.values())
         troubled = sorted(count, key=lambda pk: (-count[pk], self.domain_order[pk]))
@@ -537,7 +538,7 @@ class Builder:
         elif tier == 2 and troubled and self.chance(0.3):
             scores[troubled[0]] = 2
         for pk in scores:
-            if scores[pk] == 0 and self.chance(0.04):
+            if scores[pk] == 0 and pk not in quiet and self.chance(0.04):
                 scores[pk] = 1
         return scores
 
@@ -545,6 +546,8 @@ class Builder:
         """The scores, difficulties and statuses of the case's assessments, in order."""
         rng = self.rng
         weights = self.weights(case)
+        # A domain the graduate cannot have difficulties in (no weight: the army for a woman).
+        quiet = frozenset(pk for pk in self.domain_order if pk not in weights)
         active: dict[str, dict] = {}
         previous_found: dict[str, dict] = {}
         for n, planned in enumerate(self.planned[case.pk]):
@@ -569,7 +572,7 @@ class Builder:
                 if len(active) == before:
                     break
             planned.found = sorted(active.values(), key=lambda d: self.domain_order[d["domain_id"]])
-            planned.severities = self.score(active, tier)
+            planned.severities = self.score(active, tier, quiet)
             planned.suggested = self.suggest([planned.severities[d.pk] for d in self.domains])
             planned.statuses, planned.closed = statuses(previous_found, planned.found)
             previous_found = {d["key"]: d for d in planned.found}
