@@ -128,16 +128,8 @@ class DueQuerySerializer(serializers.Serializer):
         return value
 
     def validate(self, data):
-        today = timezone.localdate()
-        if ("year" in data) != ("quarter" in data):
-            raise serializers.ValidationError("Укажите и год, и квартал (или ни того, ни другого — текущий квартал).")
-        if "year" not in data:
-            data["period"] = rhythm.Quarter.of(today)
-            return data
-        first, _last = rhythm.quarter_bounds(data["year"], data["quarter"])
-        if first > today:
-            raise serializers.ValidationError({"quarter": ["Этот квартал ещё не начался."]})
-        data["period"] = rhythm.Quarter.seen_on(data["year"], data["quarter"], today)
+        # A DomainError is answered 400 with its field by the API's exception handler.
+        data["period"] = rhythm.period_for(data.get("year"), data.get("quarter"), timezone.localdate())
         return data
 
 

@@ -48,6 +48,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from opora.assessment.models import Assessment, AssessmentTask, Consilium, ConsiliumDecision, quarter_bounds, quarter_of
+from opora.core.errors import DomainError
 from opora.support.models import LevelChange, SupportCase
 
 # The value of ``support.LevelChange.basis`` for a level set at signing until the primary consilium.
@@ -100,6 +101,18 @@ class Quarter:
 
     def __str__(self) -> str:
         return str(_("%(q)s квартал %(y)s г.") % {"q": self.quarter, "y": self.year})
+
+
+def period_for(year: int | None, quarter: int | None, today: dt.date) -> Quarter:
+    """The quarter a rhythm page or list is asked for (the current one when neither is given), as
+    seen on ``today``; the one rule for the pages' form and the API's filter. DomainError else."""
+    if (year is None) != (quarter is None):
+        raise DomainError(_("Укажите и год, и квартал (или ни того, ни другого — текущий квартал)."))
+    if year is None:
+        return Quarter.of(today)
+    if quarter_bounds(year, quarter)[0] > today:
+        raise DomainError(_("Этот квартал ещё не начался."), field="quarter")
+    return Quarter.seen_on(year, quarter, today)
 
 
 def _quarterly(year: int, quarter: int) -> Exists:

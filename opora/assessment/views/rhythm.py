@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from opora.assessment import rhythm
 from opora.core.access import reach
+from opora.core.errors import DomainError
 from opora.core.forms import BootstrapFormMixin
 from opora.core.roles import Role
 from opora.core.validators import EARLIEST
@@ -80,16 +81,10 @@ class QuarterForm(BootstrapFormMixin, forms.Form):
         year, quarter = cleaned.get("year"), cleaned.get("quarter")
         if self.errors:
             return cleaned
-        if (year is None) != (quarter is None):
-            raise ValidationError(_("Укажите и год, и квартал (или ни того, ни другого — текущий квартал)."))
-        if year is None:
-            cleaned["period"] = rhythm.Quarter.of(self.today)
-        else:
-            first, _last = rhythm.quarter_bounds(year, quarter)
-            if first > self.today:
-                self.add_error("quarter", _("Этот квартал ещё не начался."))
-                return cleaned
-            cleaned["period"] = rhythm.Quarter.seen_on(year, quarter, self.today)
+        try:
+            cleaned["period"] = rhythm.period_for(year, quarter, self.today)
+        except DomainError as error:
+            self.add_error(error.field, error.message)
         return cleaned
 
 
